@@ -98,3 +98,18 @@ export const SQS_WAIT_TIME_SECONDS = 20;
 export const DEBUGGER_ERROR_TYPE = 'DebuggerError';
 /** errorType for answers PLLDB cannot read (wrong attribute types from a foreign writer). */
 export const INVALID_ANSWER_ERROR_TYPE = 'PLLDBInvalidAnswer';
+
+/** CloudFormation output keys of the helper stack; the CLI finds everything through these. */
+export const StackOutput = {
+  NodeLayerArn: 'NodeLayerArn',
+  StandaloneLayerX8664Arn: 'StandaloneLayerX8664Arn',
+  StandaloneLayerArm64Arn: 'StandaloneLayerArm64Arn',
+  WebSocketUrl: 'WebSocketUrl',
+  WebSocketManagementEndpoint: 'WebSocketManagementEndpoint',
+  DebuggerRoleArn: 'DebuggerRoleArn',
+  TableName: 'TableName',
+  QueuePrefix: 'QueuePrefix',
+} as const;
+
+/** Inline policy `plldb attach` puts on a function's execution role (sts:AssumeRole on the debugger role). */
+export const ATTACH_POLICY_NAME = 'PLLDBAssumeDebuggerRole';
