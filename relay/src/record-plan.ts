@@ -30,7 +30,7 @@ export function planRecord(record: DynamoDBRecord): RecordPlan {
     action: 'relay',
     requestId,
     queue,
-    // Numbers JavaScript cannot hold exactly: let the runtime read the item itself.
+    // A number unmarshall refuses (a huge non-integer): let the runtime read the item itself.
     message: exact ? queueMessageFor(requestId, answer) : pointerTo(requestId),
     writtenAtMs: typeof seconds === 'number' ? seconds * 1000 : undefined,
   };
