@@ -1,0 +1,30 @@
+/** Lambda returns at most the last 4 KB of an invocation's log (LogType Tail). */
+const TAIL_BYTES = 4096;
+
+/** One invocation's log as Lambda's log stream shows it: START, the function's lines, END, REPORT. */
+export class InvocationLog {
+  private readonly lines: string[] = [];
+  private startedAt = 0;
+
+  constructor(private readonly requestId: string) {}
+
+  start(): void {
+    this.startedAt = Date.now();
+    this.lines.push(`START RequestId: ${this.requestId} Version: $LATEST`);
+  }
+
+  add(line: string): void {
+    this.lines.push(line);
+  }
+
+  end(): void {
+    const duration = (Date.now() - this.startedAt).toFixed(2);
+    this.lines.push(`END RequestId: ${this.requestId}`, `REPORT RequestId: ${this.requestId}\tDuration: ${duration} ms`);
+  }
+
+  /** Base64 of the last 4 KB. */
+  tail(): string {
+    const text = Buffer.from(this.lines.map((l) => `${l}\n`).join(''), 'utf8');
+    return text.subarray(Math.max(0, text.length - TAIL_BYTES)).toString('base64');
+  }
+}
