@@ -16,6 +16,7 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const INIT_ALLOWANCE_MS = 10_000;
 const SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024;
 const ASYNC_PAYLOAD_LIMIT = 1024 * 1024;
+const LOG_SETTLE_MS = 25;
 
 export interface FunctionHostOptions {
   region?: string;
@@ -51,6 +52,8 @@ interface HostedFunction {
   queue: PendingInvocation[];
   /** Invocation each instance holds (assigned at start or when idle). */
   assigned: Map<FunctionInstance, PendingInvocation>;
+  /** Log of each instance's latest invocation: lines can arrive just after its answer. */
+  latestLog: Map<FunctionInstance, InvocationLog>;
 }
 
 /**
@@ -81,7 +84,7 @@ export class FunctionHost {
     const resolved = resolveDefinition(def, this.accountId);
     this.layers.validate(resolved.layers);
     const record = newRecord(resolved, this.region, this.accountId);
-    this.functions.set(def.name, { record, generation: 0, instances: new Map(), queue: [], assigned: new Map() });
+    this.functions.set(def.name, { record, generation: 0, instances: new Map(), queue: [], assigned: new Map(), latestLog: new Map() });
     return toConfiguration(record, this.layers);
   }
 
@@ -144,8 +147,7 @@ export class FunctionHost {
    */
   async killInstance(nameOrArn: string, instanceId?: string): Promise<string | undefined> {
     const fn = this.find(nameOrArn);
-    const all = [...fn.instances.values()];
-    const target = instanceId !== undefined ? fn.instances.get(instanceId) : (all.find((i) => i.state === 'busy') ?? all[0]);
+    const target = instanceId !== undefined ? fn.instances.get(instanceId) : ([...fn.assigned.keys()][0] ?? [...fn.instances.values()][0]);
     if (!target) return undefined;
     await target.kill();
     return target.id;
@@ -191,8 +193,9 @@ export class FunctionHost {
           if (settled) return;
           settled = true;
           clearTimeout(pending.timer);
-          const logResult = options.logType === 'Tail' ? { logResult: log.tail() } : {};
-          resolve({ statusCode: 200, requestId, ...result, ...logResult });
+          if (options.logType !== 'Tail') return resolve({ statusCode: 200, requestId, ...result });
+          // Lines written just before the answer can reach us after it (pipe vs socket): give them a moment.
+          setTimeout(() => resolve({ statusCode: 200, requestId, ...result, logResult: log.tail() }), LOG_SETTLE_MS);
         },
       };
       fn.queue.push(pending);
@@ -218,6 +221,7 @@ export class FunctionHost {
     const def = fn.record.definition;
     instance.state = 'busy';
     fn.assigned.set(instance, pending);
+    fn.latestLog.set(instance, pending.log);
     pending.log.start();
     instance.deliver({
       requestId: pending.requestId,
@@ -239,7 +243,7 @@ export class FunctionHost {
     }
     this.assign(fn, instance, first);
     // The cold start's init gets its own allowance; the deadline timer replaces this at delivery.
-    first.timer = setTimeout(() => this.timeOut(fn, instance, first), INIT_ALLOWANCE_MS + def.timeout * 1000);
+    first.timer = setTimeout(() => void this.timeOut(fn, instance, first), INIT_ALLOWANCE_MS + def.timeout * 1000);
     try {
       const plan = planLaunch(def, {
         runtimeApi,
@@ -272,12 +276,13 @@ export class FunctionHost {
         const pending = fn.assigned.get(instance);
         if (!pending || pending.requestId !== requestId) return;
         clearTimeout(pending.timer);
-        pending.timer = setTimeout(() => this.timeOut(fn, instance, pending), Math.max(0, deadlineMs - Date.now()));
+        pending.timer = setTimeout(() => void this.timeOut(fn, instance, pending), Math.max(0, deadlineMs - Date.now()));
       },
       onOutcome: (instance, requestId, outcome) => {
         const pending = fn.assigned.get(instance);
         if (!pending || pending.requestId !== requestId) return;
         fn.assigned.delete(instance);
+        instance.current = undefined;
         pending.log.end();
         pending.settle(resultOf(outcome));
       },
@@ -294,17 +299,18 @@ export class FunctionHost {
         void this.retire(fn, instance);
       },
       onLine: (instance, line, stream) => {
-        fn.assigned.get(instance)?.log.add(line);
+        fn.latestLog.get(instance)?.add(line);
         this.record(fn.record.definition.name, instance.id, line, stream);
       },
     };
   }
 
-  private timeOut(fn: HostedFunction, instance: FunctionInstance, pending: PendingInvocation): void {
+  /** Kills the overrunning environment first, so the caller's error means it is gone. */
+  private async timeOut(fn: HostedFunction, instance: FunctionInstance, pending: PendingInvocation): Promise<void> {
     if (fn.assigned.get(instance) !== pending) return;
     fn.assigned.delete(instance);
+    await this.retire(fn, instance);
     pending.settle({ payload: functionErrors.timeout(pending.requestId, fn.record.definition.timeout), functionError: 'Unhandled' });
-    void this.retire(fn, instance);
   }
 
   /** Removes an environment (killing it if still running) and lets the queue start a replacement. */
@@ -312,6 +318,7 @@ export class FunctionHost {
     if (!fn.instances.has(instance.id)) return;
     fn.instances.delete(instance.id);
     await instance.kill();
+    fn.latestLog.delete(instance);
     this.dispatch(fn);
   }
 

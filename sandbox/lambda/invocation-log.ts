@@ -5,6 +5,7 @@ const TAIL_BYTES = 4096;
 export class InvocationLog {
   private readonly lines: string[] = [];
   private startedAt = 0;
+  private endedAt: number | undefined;
 
   constructor(private readonly requestId: string) {}
 
@@ -18,13 +19,17 @@ export class InvocationLog {
   }
 
   end(): void {
-    const duration = (Date.now() - this.startedAt).toFixed(2);
-    this.lines.push(`END RequestId: ${this.requestId}`, `REPORT RequestId: ${this.requestId}\tDuration: ${duration} ms`);
+    this.endedAt = Date.now();
   }
 
   /** Base64 of the last 4 KB. */
   tail(): string {
-    const text = Buffer.from(this.lines.map((l) => `${l}\n`).join(''), 'utf8');
+    const lines = [...this.lines];
+    if (this.endedAt !== undefined) {
+      const duration = (this.endedAt - this.startedAt).toFixed(2);
+      lines.push(`END RequestId: ${this.requestId}`, `REPORT RequestId: ${this.requestId}\tDuration: ${duration} ms`);
+    }
+    const text = Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8');
     return text.subarray(Math.max(0, text.length - TAIL_BYTES)).toString('base64');
   }
 }
