@@ -9,7 +9,7 @@ import { FunctionInstance, type InstanceEvents } from './function-instance.js';
 import { InvocationLog } from './invocation-log.js';
 import { LaunchError, planLaunch, resolvePython } from './launch.js';
 import { RESPONSE_PAYLOAD_LIMIT_BYTES, type RuntimeOutcome } from './runtime-api-server.js';
-import type { FunctionConfigurationPatch, FunctionDefinition, InstanceInfo, InvokeOptions, InvokeResult, LogHook } from './types.js';
+import type { FunctionConfigurationPatch, FunctionDefinition, InstanceInfo, InvokeOptions, InvokeResult, LogEntry, LogHook } from './types.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Lambda gives a cold start's init phase 10 s of its own before the invocation's timeout counts. */
@@ -17,6 +17,7 @@ const INIT_ALLOWANCE_MS = 10_000;
 const SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024;
 const ASYNC_PAYLOAD_LIMIT = 1024 * 1024;
 const LOG_SETTLE_MS = 25;
+const LOG_BUFFER_LINES = 2000;
 
 export interface FunctionHostOptions {
   region?: string;
@@ -66,7 +67,7 @@ export class FunctionHost {
   private readonly region: string;
   private readonly accountId: string;
   private readonly maxConcurrency: number;
-  private readonly recentLines: string[] = [];
+  private readonly recentLines: LogEntry[] = [];
   private instanceCounter = 0;
   private stopped = false;
 
@@ -114,6 +115,7 @@ export class FunctionHost {
   }
 
   async invoke(nameOrArn: string, payload: string, options: InvokeOptions = {}): Promise<InvokeResult> {
+    if (this.stopped) throw new LambdaServiceError('ServiceException', 'The sandbox function host is stopped: start a new one.', 500);
     const fn = this.find(nameOrArn);
     const type = options.invocationType ?? 'RequestResponse';
     const requestId = randomUUID();
@@ -153,9 +155,9 @@ export class FunctionHost {
     return target.id;
   }
 
-  /** Lines instances wrote, most recent last (bounded). */
-  logs(): readonly string[] {
-    return this.recentLines;
+  /** Lines instances wrote (the last 2000), oldest first; optionally of one function. */
+  logs(functionName?: string): LogEntry[] {
+    return functionName === undefined ? [...this.recentLines] : this.recentLines.filter((entry) => entry.functionName === functionName);
   }
 
   async stop(): Promise<void> {
@@ -323,8 +325,8 @@ export class FunctionHost {
   }
 
   private record(functionName: string, instanceId: string, line: string, stream: 'stdout' | 'stderr'): void {
-    this.recentLines.push(line);
-    if (this.recentLines.length > 2000) this.recentLines.splice(0, this.recentLines.length - 2000);
+    this.recentLines.push({ functionName, instanceId, stream, line });
+    if (this.recentLines.length > LOG_BUFFER_LINES) this.recentLines.splice(0, this.recentLines.length - LOG_BUFFER_LINES);
     this.options.onLog?.(functionName, instanceId, line, stream);
   }
 }

@@ -49,6 +49,13 @@ export interface InvokeResult {
 /** Called for every line a function instance writes. */
 export type LogHook = (functionName: string, instanceId: string, line: string, stream: 'stdout' | 'stderr') => void;
 
+export interface LogEntry {
+  functionName: string;
+  instanceId: string;
+  stream: 'stdout' | 'stderr';
+  line: string;
+}
+
 export interface InstanceInfo {
   id: string;
   pid: number | undefined;

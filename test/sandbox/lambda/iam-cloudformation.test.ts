@@ -5,7 +5,7 @@ import { ATTACH_POLICY_NAME, DEFAULT_ROLE_NAME, StackOutput } from '../../../pro
 import { SANDBOX_REGION, SANDBOX_STACK_NAME } from '../../../sandbox/constants.js';
 import { ControlPlaneServer } from '../../../sandbox/control-plane/index.js';
 import { FunctionHost } from '../../../sandbox/lambda/index.js';
-import { writeHandlers } from './handlers.js';
+import { writeHandlers } from './support.js';
 
 describe('IAM and CloudFormation control plane (real SDK clients)', () => {
   const dirs = writeHandlers();

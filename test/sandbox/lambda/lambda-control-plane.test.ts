@@ -13,7 +13,7 @@ import { EXEC_WRAPPER_PATH, Env } from '../../../protocol/index.js';
 import { SANDBOX_LAYERS, SANDBOX_REGION } from '../../../sandbox/constants.js';
 import { ControlPlaneServer } from '../../../sandbox/control-plane/index.js';
 import { FunctionHost, type InvokeResult } from '../../../sandbox/lambda/index.js';
-import { writeHandlers } from './handlers.js';
+import { isAlive, waitFor, writeHandlers } from './support.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -130,6 +130,20 @@ describe('Lambda control plane over the function host (real SDK client)', () => 
     expect(JSON.parse(eventResults[0]?.payload ?? '{}')).toMatchObject({ echo: { async: true } });
   });
 
+  it('queues invocations beyond the concurrency limit and gives every caller its own answer', async () => {
+    const outs = await Promise.all([1, 2, 3, 4].map((n) => invoke('node-fn', { n, sleepMs: 150 })));
+    expect(outs.map((out) => json(out).echo)).toEqual([1, 2, 3, 4].map((n) => ({ n, sleepMs: 150 })));
+    expect(outs.map((out) => json(out).requestId)).toEqual(outs.map((out) => out.$metadata.requestId));
+    expect(new Set(outs.map((out) => json(out).pid)).size).toBeLessThanOrEqual(2);
+    expect(host.logs('node-fn').some((entry) => entry.line.includes('event received'))).toBe(true);
+  });
+
+  it('answers DryRun with 204 and refuses a payload that is not JSON', async () => {
+    expect((await invoke('node-fn', {}, { InvocationType: 'DryRun' })).StatusCode).toBe(204);
+    const error = (await lambda.send(new InvokeCommand({ FunctionName: 'node-fn', Payload: Buffer.from('{oops') })).catch((e: unknown) => e)) as Error;
+    expect(error.name).toBe('InvalidRequestContentException');
+  });
+
   it('answers ResourceNotFoundException for an unknown function, in the real error shape', async () => {
     const error = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'missing' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResourceNotFoundException);
@@ -203,17 +217,3 @@ describe('Lambda control plane over the function host (real SDK client)', () => 
     expect(error.name).toBe('PreconditionFailedException');
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 300 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  if (!check()) throw new Error('condition not reached');
-}

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { waitFor } from './support.js';
 import { RESPONSE_PAYLOAD_LIMIT_BYTES, RuntimeApiServer, type RuntimeOutcome } from '../../../sandbox/lambda/runtime-api-server.js';
 
 interface Recorded {
@@ -95,8 +96,3 @@ describe('RuntimeApiServer', () => {
     expect((await fetch(url('nothing'))).status).toBe(404);
   });
 });
-
-async function waitFor(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  if (!check()) throw new Error('condition not reached');
-}

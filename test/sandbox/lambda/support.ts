@@ -35,3 +35,18 @@ def handler(event, context):
   );
   return { root, nodeDir, pythonDir, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls a condition (no timing asserts: only "eventually"). */
+export async function waitFor(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 300 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  if (!check()) throw new Error('condition not reached');
+}
