@@ -38,6 +38,23 @@ describe('FunctionHost lifecycle', () => {
     await expect(host.invoke('fn', '{}')).rejects.toBeInstanceOf(LambdaServiceError);
   });
 
+  it.each([
+    ['nodejs22.x', 'missing.handler', 'Runtime.ImportModuleError'],
+    ['nodejs22.x', 'index.nothere', 'Runtime.HandlerNotFound'],
+    ['python3.12', 'missing.handler', 'Runtime.ImportModuleError'],
+    ['python3.12', 'app.nothere', 'Runtime.HandlerNotFound'],
+  ])('reports a %s init error for handler %s as %s', async (runtime, handler, errorType) => {
+    const host = new FunctionHost();
+    try {
+      host.createFunction({ name: 'fn', runtime, handler, codeDir: runtime.startsWith('python') ? dirs.pythonDir : dirs.nodeDir });
+      const result = await host.invoke('fn', '{}');
+      expect(result.functionError).toBe('Unhandled');
+      expect(JSON.parse(result.payload)).toMatchObject({ errorType });
+    } finally {
+      await host.stop();
+    }
+  });
+
   it('accepts a runtime the sandbox cannot run and fails its invocations with a clear error', async () => {
     const host = new FunctionHost();
     try {
