@@ -104,7 +104,7 @@ describe('sandbox SQS (real SDK v3 client)', () => {
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'again' }));
     expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages).toHaveLength(1);
     expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages).toBeUndefined();
-    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 5, AttributeNames: ['ApproximateReceiveCount'] }));
+    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 5, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
     expect(again.Messages?.[0]?.Attributes?.ApproximateReceiveCount).toBe('2');
   });
 
