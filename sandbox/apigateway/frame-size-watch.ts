@@ -18,22 +18,29 @@ export function watchFrameSizes(socket: Duplex, maxFrameBytes: number, onTooBig:
         continue;
       }
       header = Buffer.concat([header, data]);
-      data = Buffer.alloc(0);
-      if (header.length < 2) return;
-      const len7 = (header[1] as number) & 0x7f;
-      const extended = len7 === 126 ? 2 : len7 === 127 ? 8 : 0;
-      const headerLength = 2 + extended + (((header[1] as number) & 0x80) !== 0 ? 4 : 0);
-      if (header.length < headerLength) return;
-      const length = len7 === 126 ? header.readUInt16BE(2) : len7 === 127 ? Number(header.readBigUInt64BE(2)) : len7;
-      if (length > maxFrameBytes) {
+      const frame = parseFrameHeader(header);
+      if (!frame) return;
+      if (frame.payloadLength > maxFrameBytes) {
         socket.off('data', onData);
         onTooBig();
         return;
       }
-      data = header.subarray(headerLength);
+      data = header.subarray(frame.headerLength);
       header = Buffer.alloc(0);
-      skip = length;
+      skip = frame.payloadLength;
     }
   };
   socket.prependListener('data', onData);
+}
+
+/** A frame header's length and payload length (RFC 6455 5.2), or undefined while incomplete. */
+function parseFrameHeader(bytes: Buffer): { headerLength: number; payloadLength: number } | undefined {
+  if (bytes.length < 2) return undefined;
+  const second = bytes[1] as number;
+  const len7 = second & 0x7f;
+  const extended = len7 === 126 ? 2 : len7 === 127 ? 8 : 0;
+  const headerLength = 2 + extended + ((second & 0x80) !== 0 ? 4 : 0);
+  if (bytes.length < headerLength) return undefined;
+  const payloadLength = len7 === 126 ? bytes.readUInt16BE(2) : len7 === 127 ? Number(bytes.readBigUInt64BE(2)) : len7;
+  return { headerLength, payloadLength };
 }
