@@ -1,22 +1,17 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { SANDBOX_ACCOUNT_ID, SANDBOX_REGION } from '../constants.js';
 import { HttpService, closeSignal, readBody, send } from '../common/http-service.js';
 import { requestId } from '../common/ids.js';
-import { SandboxConditions, type DynamoDbThrottleKind } from '../latency.js';
+import type { DynamoDbThrottleKind, SandboxConditions } from '../latency.js';
+import { resolveServiceOptions, type ServiceOptions } from '../common/service-options.js';
 import { DynaliteClient, type RawResponse } from './dynalite-client.js';
 import { KeyLocks } from './key-locks.js';
 import { StreamLog } from './stream-log.js';
 import { changeRecord, keyOf, type StreamViewType, type WireItem } from './stream-record.js';
 
-export interface DynamoDbServiceOptions {
-  /** Shared latency and fault switches (`throttleDynamoDb`). */
-  conditions?: SandboxConditions;
-  accountId?: string;
-  region?: string;
-  port?: number;
-}
+/** `conditions.throttleDynamoDb` throttles this service. */
+export type DynamoDbServiceOptions = ServiceOptions;
 
 interface TableStream {
   viewType: StreamViewType;
@@ -63,9 +58,7 @@ export class DynamoDbService {
   private sequence = 10n ** 20n;
 
   constructor(options: DynamoDbServiceOptions = {}) {
-    this.conditions = options.conditions ?? new SandboxConditions();
-    this.accountId = options.accountId ?? SANDBOX_ACCOUNT_ID;
-    this.region = options.region ?? SANDBOX_REGION;
+    ({ conditions: this.conditions, accountId: this.accountId, region: this.region } = resolveServiceOptions(options));
     this.http = new HttpService((req, res) => this.handle(req, res), options.port);
   }
 
@@ -130,10 +123,12 @@ export class DynamoDbService {
     return this.locks.run(
       targets.map((t) => `${t.table}\u0000${JSON.stringify(t.key)}`),
       async () => {
-        const before = await Promise.all(targets.map((t) => this.readItem(t)));
+        // A key dynalite cannot read (wrong type, ...) makes the write fail too: let dynalite say why.
+        const before = await this.readItems(targets);
         const response = await forward();
-        if (response.status !== 200) return response;
-        const after = await Promise.all(targets.map((t) => this.readItem(t)));
+        if (!before || response.status !== 200) return response;
+        const after = await this.readItems(targets);
+        if (!after) throw new Error(`sandbox DynamoDB could not read back ${JSON.stringify(targets)} after a successful write`);
         targets.forEach((target, i) => this.record(target, before[i], after[i]));
         return response;
       },
@@ -164,10 +159,11 @@ export class DynamoDbService {
     return targets;
   }
 
-  private async readItem(target: Target): Promise<WireItem | undefined> {
-    const { status, output } = await this.client().call('GetItem', { TableName: target.table, Key: target.key, ConsistentRead: true });
-    if (status !== 200) throw new Error(`sandbox DynamoDB could not read ${target.table} ${JSON.stringify(target.key)}: ${JSON.stringify(output)}`);
-    return output.Item as WireItem | undefined;
+  /** Each target's item (consistent read), or undefined when dynalite refuses one of the reads. */
+  private async readItems(targets: Target[]): Promise<(WireItem | undefined)[] | undefined> {
+    const reads = await Promise.all(targets.map((t) => this.client().call('GetItem', { TableName: t.table, Key: t.key, ConsistentRead: true })));
+    if (reads.some((r) => r.status !== 200)) return undefined;
+    return reads.map((r) => r.output.Item as WireItem | undefined);
   }
 
   private record(target: Target, before: WireItem | undefined, after: WireItem | undefined): void {

@@ -1,21 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SANDBOX_ACCOUNT_ID, SANDBOX_REGION } from '../constants.js';
 import { HttpService, closeSignal, readBody, send } from '../common/http-service.js';
 import { accessKeyOf } from '../common/sigv4.js';
 import { requestId } from '../common/ids.js';
-import { SandboxConditions } from '../latency.js';
+import type { SandboxConditions } from '../latency.js';
+import { resolveServiceOptions, type ServiceOptions } from '../common/service-options.js';
 import { COMPUTED, defaultAttributes, numericAttribute, validateAttributes } from './attributes.js';
 import { SqsError, injectedError, invalidParameter, queueDoesNotExist } from './errors.js';
 import { Queue, decodeReceiptHandle, type StoredMessage } from './queue.js';
 
-export interface SqsServiceOptions {
-  /** Shared latency and fault switches (`failSqs`). */
-  conditions?: SandboxConditions;
-  accountId?: string;
-  region?: string;
+/** `conditions.failSqs` fails this service's calls. */
+export interface SqsServiceOptions extends ServiceOptions {
   /** How long a deleted queue's name stays refused (QueueDeletedRecently); SQS: 60 s. */
   recreateCooldownMs?: number;
-  port?: number;
 }
 
 type Input = Record<string, unknown>;
@@ -50,9 +46,7 @@ export class SqsService {
   };
 
   constructor(private readonly options: SqsServiceOptions = {}) {
-    this.conditions = options.conditions ?? new SandboxConditions();
-    this.accountId = options.accountId ?? SANDBOX_ACCOUNT_ID;
-    this.region = options.region ?? SANDBOX_REGION;
+    ({ conditions: this.conditions, accountId: this.accountId, region: this.region } = resolveServiceOptions(options));
     this.http = new HttpService((req, res) => this.handle(req, res), options.port);
   }
 

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_ROLE_NAME, ROLE_EXTERNAL_ID } from '../../protocol/index.js';
-import { SANDBOX_ACCOUNT_ID } from '../constants.js';
 import { HttpService, closeSignal, readBody, send } from '../common/http-service.js';
 import { randomAlnum, requestId } from '../common/ids.js';
 import { accessKeyOf } from '../common/sigv4.js';
 import { escapeXml } from '../common/xml.js';
-import { SandboxConditions } from '../latency.js';
+import type { SandboxConditions } from '../latency.js';
+import { resolveServiceOptions, type ServiceOptions } from '../common/service-options.js';
 
 export interface StsRole {
   arn: string;
@@ -14,15 +14,12 @@ export interface StsRole {
   externalId?: string;
 }
 
-export interface StsServiceOptions {
-  /** Shared latency and fault switches (`failSts`). */
-  conditions?: SandboxConditions;
-  accountId?: string;
+/** `conditions.failSts` fails AssumeRole. */
+export interface StsServiceOptions extends ServiceOptions {
   /** Roles that exist. Default: the sandbox account's PLLDBDebuggerRole, requiring the PLLDB ExternalId. */
   roles?: StsRole[];
   /** Lifetime of issued credentials, overriding DurationSeconds (e.g. a few seconds to test refresh). */
   credentialLifetimeSeconds?: number;
-  port?: number;
 }
 
 interface Session {
@@ -51,8 +48,7 @@ export class StsService {
   private readonly accountId: string;
 
   constructor(private readonly options: StsServiceOptions = {}) {
-    this.conditions = options.conditions ?? new SandboxConditions();
-    this.accountId = options.accountId ?? SANDBOX_ACCOUNT_ID;
+    ({ conditions: this.conditions, accountId: this.accountId } = resolveServiceOptions(options));
     const roles = options.roles ?? [{ arn: `arn:aws:iam::${this.accountId}:role/${DEFAULT_ROLE_NAME}`, externalId: ROLE_EXTERNAL_ID }];
     for (const role of roles) this.addRole(role);
     this.http = new HttpService((req, res) => this.handle(req, res), options.port);

@@ -107,6 +107,12 @@ describe('sandbox DynamoDB with streams (real SDK v3 client)', () => {
     expect(changes).toEqual(Array.from({ length: 10 }, (_, i) => [i === 0 ? null : String(i), String(i + 1)]));
   });
 
+  it('lets dynalite refuse an invalid key (no record, no server error)', async () => {
+    const start = records().length;
+    await expect(ddb.send(new PutItemCommand({ TableName: table, Item: { RequestId: { N: '1' } } }))).rejects.toMatchObject({ name: 'ValidationException' });
+    expect(records().length).toBe(start);
+  });
+
   it('records each item of a BatchWriteItem and honours the view type of other tables', async () => {
     await ddb.send(
       new CreateTableCommand({
