@@ -30,6 +30,9 @@ type Input = Record<string, unknown>;
 /** Operations the throttle switch applies to (the item operations, not table management). */
 const ITEM_OPERATIONS = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchGetItem', 'BatchWriteItem', 'TransactGetItems', 'TransactWriteItems']);
 
+/** Headers of dynalite's response that describe its connection, not the answer. */
+const HOP_HEADERS = new Set(['content-length', 'connection', 'keep-alive', 'transfer-encoding']);
+
 const THROTTLE_ERRORS: Record<DynamoDbThrottleKind, { __type: string; message: string }> = {
   ProvisionedThroughputExceededException: {
     __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
@@ -111,7 +114,7 @@ export class DynamoDbService {
     if (input && response.status === 200) response = this.trackTables(operation, input, response);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(response.headers)) {
-      if (typeof value === 'string' && name !== 'content-length' && name !== 'connection' && name !== 'keep-alive') headers[name] = value;
+      if (typeof value === 'string' && !HOP_HEADERS.has(name)) headers[name] = value;
     }
     send(res, response.status, headers, response.body);
   }
