@@ -1,4 +1,4 @@
-import { matchesAnyFilter } from './event-filter.js';
+import { matchesAnyFilter, parseFilterPattern, type FilterPattern } from './event-filter.js';
 import { SandboxConditions } from './latency.js';
 import type { CapturedRecord, StreamLog } from './dynamodb/stream-log.js';
 import type { StreamRecord } from './dynamodb/stream-record.js';
@@ -16,8 +16,8 @@ export interface EventSourceMappingOptions {
   stream: StreamLog;
   /** Invokes the target function with Lambda's DynamoDB event; a rejection fails the whole batch. */
   invoke: (event: DynamoDbStreamEvent) => Promise<BatchResponse | void | undefined | null>;
-  /** FilterCriteria patterns (OR); records matching none are dropped. Empty or absent: all pass. */
-  filterPatterns?: readonly Record<string, unknown>[];
+  /** FilterCriteria patterns (OR), objects or `Filters[].Pattern` strings; records matching none are dropped. Empty or absent: all pass. */
+  filterPatterns?: readonly (FilterPattern | string)[];
   /** Lambda's BatchSize (DynamoDB default 100). */
   batchSize?: number;
   /** Lambda's MaximumBatchingWindowInSeconds, in ms (default 0). */
@@ -51,6 +51,7 @@ export interface EventSourceMappingStats {
 export class EventSourceMapping {
   readonly stats: EventSourceMappingStats = { invocations: 0, failedInvocations: 0, deliveredRecords: 0, filteredOutRecords: 0, discardedRecords: 0 };
   private readonly conditions: SandboxConditions;
+  private readonly patterns: readonly FilterPattern[];
   private readonly pending: CapturedRecord[] = [];
   private readPosition = 0;
   private attempts = 0;
@@ -63,6 +64,8 @@ export class EventSourceMapping {
 
   constructor(private readonly options: EventSourceMappingOptions) {
     this.conditions = options.conditions ?? new SandboxConditions();
+    // Lambda refuses a malformed pattern when the mapping is created, not at the first record.
+    this.patterns = (options.filterPatterns ?? []).map((p) => (typeof p === 'string' ? parseFilterPattern(p) : p));
   }
 
   async start(): Promise<void> {
@@ -113,12 +116,11 @@ export class EventSourceMapping {
   /** Moves records whose stream delay has passed into `pending`; returns ms until the next one shows, if any. */
   private read(): number | undefined {
     const delay = this.conditions.streamDelayMs;
-    const patterns = this.options.filterPatterns ?? [];
     for (let entry = this.options.stream.at(this.readPosition); entry; entry = this.options.stream.at(this.readPosition)) {
       const visibleIn = entry.capturedAt + delay - Date.now();
       if (visibleIn > 0) return visibleIn;
       this.readPosition += 1;
-      if (matchesAnyFilter(patterns, entry.record)) this.pending.push(entry);
+      if (this.patterns.length === 0 || matchesAnyFilter(this.patterns, entry.record)) this.pending.push(entry);
       else this.stats.filteredOutRecords += 1;
     }
     return undefined;

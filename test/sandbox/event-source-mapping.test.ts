@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { ANSWER_FILTER_PATTERNS } from '../../protocol/index.js';
+import { ANSWER_FILTER_PATTERNS, ANSWER_FILTER_PATTERN_STRINGS } from '../../protocol/index.js';
 import { DynamoDbService } from '../../sandbox/dynamodb/dynamodb-service.js';
 import { createPlldbTable } from '../../sandbox/dynamodb/plldb-table.js';
 import { EventSourceMapping, type BatchResponse, type DynamoDbStreamEvent, type EventSourceMappingOptions } from '../../sandbox/event-source-mapping.js';
@@ -112,6 +112,21 @@ describe('sandbox event source mapping over the DynamoDB stream', () => {
     const second = await answered();
     await esm?.whenIdle();
     expect(events.map(ids)).toEqual([[first, second]]);
+  });
+
+  it('takes the patterns as FilterCriteria strings too, and refuses a malformed one at creation', async () => {
+    const events = await mapping(() => ({}), { filterPatterns: ANSWER_FILTER_PATTERN_STRINGS });
+    const id = await answered();
+    await esm?.whenIdle();
+    expect(events.flatMap(ids)).toEqual([id]);
+    expect(() => new EventSourceMapping({ stream: dynamodb.stream(table), invoke: async () => ({}), filterPatterns: ['{not json'] })).toThrow(/not JSON/);
+  });
+
+  it('delivers every record when there is no filter', async () => {
+    const events = await mapping(() => ({}), { filterPatterns: [] });
+    await answered();
+    await esm?.whenIdle();
+    expect(events.flatMap((e) => e.Records.map((r) => r.eventName))).toEqual(['INSERT', 'MODIFY']);
   });
 
   it('gives up after maximumRetryAttempts and moves on', async () => {
