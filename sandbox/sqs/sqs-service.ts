@@ -39,7 +39,10 @@ export class SqsService {
     ListQueues: (input) => this.listQueues(input),
     GetQueueAttributes: (input) => this.getQueueAttributes(input),
     SetQueueAttributes: (input) => this.setQueueAttributes(input),
-    PurgeQueue: (input) => (this.byUrl(input).purge(), {}),
+    PurgeQueue: (input) => {
+      this.byUrl(input).purge();
+      return {};
+    },
     SendMessage: (input, _signal, senderId) => this.sendMessage(input, senderId),
     ReceiveMessage: (input, signal) => this.receiveMessage(input, signal),
     DeleteMessage: (input) => this.deleteMessage(input),
