@@ -12,6 +12,8 @@ const target = 'node22';
 /** Lambda-side bundles: self-contained, minified ESM. */
 const lambdaBundles = [
   { entry: 'runtime/src/main.ts', out: 'layer/plldb/runtime.mjs' },
+  { entry: 'infra/websocket/index.ts', out: 'websocket/index.mjs' },
+  { entry: 'infra/sweeper/index.ts', out: 'sweeper/index.mjs' },
 ];
 
 /** Bundles that run on the developer's machine, next to node_modules. */
