@@ -6,6 +6,8 @@ import { Attr, FINISHED_STATUSES } from './constants.js';
  * not finished (the runtime's DELIVERED / TIMED_OUT / FAILED bookkeeping writes keep the answer
  * attributes, so they are excluded by status). `exists` only works on leaf nodes, hence the type
  * keys; numeric comparison of `StatusCode > 0` is not possible here, so the relay checks it.
+ * Only the `dynamodb` key is filtered on (DynamoDB event source mappings support nothing else);
+ * REMOVE records carry no NewImage, so they never match.
  */
 export const ANSWER_FILTER_PATTERNS: readonly Record<string, unknown>[] = (
   [
@@ -15,7 +17,6 @@ export const ANSWER_FILTER_PATTERNS: readonly Record<string, unknown>[] = (
     [Attr.ErrorMessage, 'S'],
   ] as const
 ).map(([attr, type]) => ({
-  eventName: ['INSERT', 'MODIFY'],
   dynamodb: {
     NewImage: {
       [attr]: { [type]: [{ exists: true }] },

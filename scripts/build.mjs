@@ -12,6 +12,7 @@ const target = 'node22';
 /** Lambda-side bundles: self-contained, minified ESM. */
 const lambdaBundles = [
   { entry: 'runtime/src/main.ts', out: 'layer/plldb/runtime.mjs' },
+  { entry: 'relay/src/index.ts', out: 'relay/index.mjs' },
   { entry: 'infra/websocket/index.ts', out: 'websocket/index.mjs' },
   { entry: 'infra/sweeper/index.ts', out: 'sweeper/index.mjs' },
 ];

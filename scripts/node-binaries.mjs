@@ -2,7 +2,7 @@
 // `npm ci` fetches them (prepare script) so that `npm run build` and `npx cdk synth` work offline.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,6 +40,7 @@ export function nodeTarball(arch) {
       throw new Error(`could not fetch ${pkg}@${NODE_VERSION} from the npm registry; run \`npm ci\` with registry access once, then builds work offline`);
     }
     renameSync(join(tmp, `${pkg}-${NODE_VERSION}.tgz`), file);
+    rmSync(tmp, { recursive: true, force: true });
   }
   const actual = integrityOf(file);
   if (actual !== integrity) {

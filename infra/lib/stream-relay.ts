@@ -3,7 +3,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ANSWER_FILTER_PATTERN_STRINGS } from '../../protocol/index.js';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ANSWER_FILTER_PATTERN_STRINGS, Env } from '../../protocol/index.js';
 import { LoggedFunction } from './logged-function.js';
 import { acknowledge, grantQueues } from './policies.js';
 import type { RequestTable } from './request-table.js';
@@ -23,9 +24,12 @@ export class StreamRelay extends Construct {
       description: 'PLLDB stream relay: sends answers written to the request table to their invocation queue',
       bundle: 'relay',
       timeout: Duration.seconds(30),
+      environment: { [Env.TableName]: props.table.table.tableName },
     });
     this.function = relay.function;
     grantQueues(relay.role, props.queuePrefix, ['sqs:GetQueueUrl', 'sqs:SendMessage']);
+    // The relay reads an item's status when its queue is gone (finished invocation, or not yet there).
+    relay.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.table.table.tableArn] }));
     this.failures = new sqs.Queue(this, 'Failures', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

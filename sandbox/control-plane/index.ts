@@ -1,0 +1,3 @@
+export { ControlPlaneServer, type ControlPlaneOptions } from './control-plane-server.js';
+export { IamService, type IamServiceOptions } from './iam.js';
+export { CloudFormationService, type StackDefinition } from './cloudformation.js';

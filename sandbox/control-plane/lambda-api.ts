@@ -1,0 +1,110 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { LambdaServiceError } from '../lambda/errors.js';
+import type { FunctionHost } from '../lambda/function-host.js';
+import type { FunctionConfigurationPatch, InvokeOptions } from '../lambda/types.js';
+import { readBody, send } from './http.js';
+
+const ROUTE = /^\/2015-03-31\/functions\/([^/]+)\/(configuration|invocations)$/;
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+/** Lambda's restJson1 API for what the CLI calls: Get/UpdateFunctionConfiguration and Invoke. */
+export class LambdaApi {
+  constructor(private readonly host: FunctionHost) {}
+
+  matches(path: string): boolean {
+    return path.startsWith('/2015-03-31/');
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const body = await readBody(req);
+    try {
+      await this.route(req, res, url, body);
+    } catch (err) {
+      if (!(err instanceof LambdaServiceError)) throw err;
+      send(res, err.statusCode, { ...JSON_TYPE, 'x-amzn-errortype': err.code, 'x-amzn-requestid': randomUUID() }, JSON.stringify({ Type: 'User', Message: err.message }));
+    }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> {
+    const match = ROUTE.exec(url.pathname);
+    const name = decodeURIComponent(match?.[1] ?? '');
+    const qualifier = url.searchParams.get('Qualifier') ?? undefined;
+    const operation = `${req.method ?? ''} ${match?.[2] ?? ''}`;
+    if (operation === 'GET configuration') {
+      return sendJson(res, this.host.getFunctionConfiguration(name, qualifier));
+    }
+    if (operation === 'PUT configuration') {
+      const input = parseJson(body);
+      const patch = toPatch(input);
+      const revisionId = typeof input.RevisionId === 'string' ? input.RevisionId : undefined;
+      return sendJson(res, this.host.updateFunctionConfiguration(name, patch, revisionId));
+    }
+    if (operation === 'POST invocations') {
+      if (qualifier !== undefined) this.host.getFunctionConfiguration(name, qualifier);
+      return this.invoke(req, res, name, body.toString('utf8'));
+    }
+    throw new LambdaServiceError('UnknownOperationException', `The sandbox does not serve ${req.method ?? ''} ${url.pathname}`, 404);
+  }
+
+  private async invoke(req: IncomingMessage, res: ServerResponse, name: string, payload: string): Promise<void> {
+    const options: InvokeOptions = {
+      invocationType: (header(req, 'x-amz-invocation-type') ?? 'RequestResponse') as InvokeOptions['invocationType'],
+      logType: (header(req, 'x-amz-log-type') ?? 'None') as InvokeOptions['logType'],
+      ...(header(req, 'x-amz-client-context') ? { clientContext: header(req, 'x-amz-client-context') } : {}),
+    };
+    if (!['RequestResponse', 'Event', 'DryRun'].includes(options.invocationType as string)) {
+      throw new LambdaServiceError('InvalidParameterValueException', `InvocationType ${options.invocationType} is invalid: use RequestResponse, Event or DryRun`, 400);
+    }
+    const result = await this.host.invoke(name, payload, options);
+    const headers: Record<string, string> = { ...JSON_TYPE, 'x-amzn-requestid': result.requestId, 'x-amz-executed-version': '$LATEST' };
+    if (result.functionError) headers['x-amz-function-error'] = result.functionError;
+    if (result.logResult) headers['x-amz-log-result'] = result.logResult;
+    send(res, result.statusCode, headers, result.payload);
+  }
+}
+
+function toPatch(input: Record<string, unknown>): FunctionConfigurationPatch {
+  const patch: FunctionConfigurationPatch = {};
+  if (input.Runtime !== undefined) patch.runtime = String(input.Runtime);
+  if (input.Handler !== undefined) patch.handler = String(input.Handler);
+  if (input.Role !== undefined) patch.role = String(input.Role);
+  if (input.Description !== undefined) patch.description = String(input.Description);
+  if (input.Timeout !== undefined) patch.timeout = Number(input.Timeout);
+  if (input.MemorySize !== undefined) patch.memorySize = Number(input.MemorySize);
+  if (input.Layers !== undefined) {
+    if (!Array.isArray(input.Layers)) throw invalid('Layers must be a list of layer version ARNs');
+    patch.layers = input.Layers.map(String);
+  }
+  if (input.Environment !== undefined) {
+    const variables = (input.Environment as { Variables?: unknown } | null)?.Variables ?? {};
+    if (typeof variables !== 'object' || variables === null || Object.values(variables).some((v) => typeof v !== 'string')) {
+      throw invalid('Environment.Variables must map names to string values');
+    }
+    patch.environment = variables as Record<string, string>;
+  }
+  return patch;
+}
+
+function parseJson(body: Buffer): Record<string, unknown> {
+  try {
+    const value: unknown = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // Falls through to the error below.
+  }
+  throw invalid('The request body must be a JSON object');
+}
+
+function invalid(message: string): LambdaServiceError {
+  return new LambdaServiceError('InvalidParameterValueException', message, 400);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function sendJson(res: ServerResponse, value: unknown): void {
+  send(res, 200, { ...JSON_TYPE, 'x-amzn-requestid': randomUUID() }, JSON.stringify(value));
+}

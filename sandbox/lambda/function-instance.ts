@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { LaunchPlan } from './launch.js';
+import { RuntimeApiServer, type RuntimeInvocation, type RuntimeOutcome } from './runtime-api-server.js';
+import type { InstanceInfo, InstanceState } from './types.js';
+
+/** What an instance reports to the host. */
+export interface InstanceEvents {
+  onReady(instance: FunctionInstance): void;
+  onDelivered(instance: FunctionInstance, requestId: string, deadlineMs: number): void;
+  onOutcome(instance: FunctionInstance, requestId: string, outcome: RuntimeOutcome): void;
+  onInitError(instance: FunctionInstance, errorType: string | undefined, body: string): void;
+  onExit(instance: FunctionInstance, code: number | null, signal: NodeJS.Signals | null): void;
+  onLine(instance: FunctionInstance, line: string, stream: 'stdout' | 'stderr'): void;
+}
+
+/** One execution environment: a runtime process and its own Runtime API server. */
+export class FunctionInstance {
+  state: InstanceState = 'starting';
+  /** The invocation it was given and has not answered yet. */
+  current: string | undefined;
+  private child: ChildProcess | undefined;
+  private command: string | undefined;
+  private readonly api: RuntimeApiServer;
+  private readonly exited: Promise<void>;
+  private markExited!: () => void;
+  private killed: Promise<void> | undefined;
+
+  constructor(
+    readonly id: string,
+    /** Configuration generation it was started with; stale instances retire after their invocation. */
+    readonly generation: number,
+    private readonly events: InstanceEvents,
+  ) {
+    this.exited = new Promise((resolve) => (this.markExited = resolve));
+    this.api = new RuntimeApiServer({
+      onReady: () => events.onReady(this),
+      onDelivered: (requestId, deadlineMs) => events.onDelivered(this, requestId, deadlineMs),
+      onOutcome: (requestId, outcome) => events.onOutcome(this, requestId, outcome),
+      onInitError: (errorType, body) => events.onInitError(this, errorType, body),
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  info(): InstanceInfo {
+    return { id: this.id, pid: this.pid, command: this.command, state: this.state, ...(this.current ? { requestId: this.current } : {}) };
+  }
+
+  /** Starts the Runtime API server and returns its `host:port`. */
+  async listen(): Promise<string> {
+    await this.api.start();
+    return this.api.endpoint;
+  }
+
+  /** Starts the runtime process (in its own process group, so a kill reaches whatever it spawned). */
+  spawn(plan: LaunchPlan): void {
+    const child = spawn(plan.command, plan.args, { cwd: plan.cwd, env: plan.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    this.child = child;
+    this.command = plan.command;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      createInterface({ input: child[stream], crlfDelay: Infinity }).on('line', (line) => this.events.onLine(this, line, stream));
+    }
+    let reported = false;
+    const report = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (reported) return;
+      reported = true;
+      this.markExited();
+      this.events.onExit(this, code, signal);
+    };
+    child.on('error', (err) => {
+      this.events.onLine(this, JSON.stringify({ level: 'ERROR', event: 'spawn_failed', instanceId: this.id, message: err.message }), 'stderr');
+      report(127, null);
+    });
+    child.on('close', report);
+  }
+
+  deliver(invocation: RuntimeInvocation): void {
+    this.current = invocation.requestId;
+    this.api.deliver(invocation);
+  }
+
+  /** SIGKILLs the runtime's process group and closes the Runtime API; resolves once it is gone. */
+  kill(): Promise<void> {
+    this.killed ??= this.terminate();
+    return this.killed;
+  }
+
+  private async terminate(): Promise<void> {
+    this.state = 'stopping';
+    const pid = this.child?.pid;
+    if (pid !== undefined && this.child?.exitCode === null && this.child.signalCode === null) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        this.child.kill('SIGKILL');
+      }
+      await this.exited;
+    }
+    await this.api.stop();
+  }
+}

@@ -1,0 +1,69 @@
+/** A function as the sandbox hosts it (the fields CreateFunction would take). */
+export interface FunctionDefinition {
+  name: string;
+  /** Lambda runtime identifier: `nodejs22.x`, `nodejs24.x`, `python3.12`, ... */
+  runtime: string;
+  /** `file.export` (Node.js) or `module.function` (Python). */
+  handler: string;
+  /** The function's code: becomes LAMBDA_TASK_ROOT. */
+  codeDir: string;
+  environment?: Record<string, string>;
+  /** Seconds (1-900). Default 3, as Lambda. */
+  timeout?: number;
+  /** MB (128-10240). Default 128, as Lambda. */
+  memorySize?: number;
+  architectures?: Architecture[];
+  /** Layer version ARNs, in order (later layers overwrite earlier ones under /opt). */
+  layers?: string[];
+  /** Execution role ARN. Default `arn:aws:iam::{account}:role/{name}-role`. */
+  role?: string;
+  description?: string;
+}
+
+export type Architecture = 'x86_64' | 'arm64';
+
+/** What UpdateFunctionConfiguration can change. */
+export type FunctionConfigurationPatch = Partial<
+  Pick<FunctionDefinition, 'runtime' | 'handler' | 'environment' | 'timeout' | 'memorySize' | 'layers' | 'role' | 'description'>
+>;
+
+export interface InvokeOptions {
+  invocationType?: 'RequestResponse' | 'Event' | 'DryRun';
+  /** `Tail`: the result carries the last 4 KB of the invocation's log, base64. */
+  logType?: 'None' | 'Tail';
+  /** Base64 JSON, passed to the runtime as Lambda-Runtime-Client-Context. */
+  clientContext?: string;
+}
+
+export interface InvokeResult {
+  /** 200 (RequestResponse), 202 (Event), 204 (DryRun). */
+  statusCode: number;
+  /** The function's result or Lambda's error document (empty for Event / DryRun). */
+  payload: string;
+  functionError?: 'Unhandled';
+  /** Base64 log tail, when asked for with logType Tail. */
+  logResult?: string;
+  requestId: string;
+}
+
+/** Called for every line a function instance writes. */
+export type LogHook = (functionName: string, instanceId: string, line: string, stream: 'stdout' | 'stderr') => void;
+
+export interface LogEntry {
+  functionName: string;
+  instanceId: string;
+  stream: 'stdout' | 'stderr';
+  line: string;
+}
+
+export interface InstanceInfo {
+  id: string;
+  pid: number | undefined;
+  /** The executable started: the exec wrapper (mapped from /opt) or the runtime. */
+  command: string | undefined;
+  state: InstanceState;
+  /** Request id of the invocation it is running, if any. */
+  requestId?: string;
+}
+
+export type InstanceState = 'starting' | 'idle' | 'busy' | 'stopping';
