@@ -1,28 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
-import type { Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { PlldbStack } from '../../infra/lib/plldb-stack.js';
-import { synthesize } from './support/synth.js';
+import { synthesizeOnce } from './support/synth.js';
 
-let stack: PlldbStack;
-let template: Template;
-let cleanup: () => void;
-
-beforeAll(() => {
-  ({ stack, template, cleanup } = synthesize());
-});
-afterAll(() => cleanup());
+const synth = synthesizeOnce();
 
 type Suppression = { id: string; reason: string };
 
 function suppressionsInTemplate(): Map<string, Suppression[]> {
   const found = new Map<string, Suppression[]>();
-  for (const [id, resource] of Object.entries(template.toJSON().Resources as Record<string, { Metadata?: { cdk_nag?: { rules_to_suppress: Suppression[] } } }>)) {
+  for (const [id, resource] of Object.entries(synth.template.toJSON().Resources as Record<string, { Metadata?: { cdk_nag?: { rules_to_suppress: Suppression[] } } }>)) {
     const rules = resource.Metadata?.cdk_nag?.rules_to_suppress;
     if (rules) found.set(id, rules);
   }
@@ -31,7 +22,7 @@ function suppressionsInTemplate(): Map<string, Suppression[]> {
 
 describe('cdk-nag AwsSolutions', () => {
   it('reports no unacknowledged finding', () => {
-    const report = new AwsSolutionsChecks().validateScope(stack);
+    const report = new AwsSolutionsChecks().validateScope(synth.stack);
     expect(report.violations).toEqual([]);
     expect(report.success).toBe(true);
   });

@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from '@jest/globals';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DEFAULT_QUEUE_PREFIX, StackOutput } from '../../protocol/index.js';
 import { stackNames } from '../../infra/lib/names.js';
-import type { PlldbStack } from '../../infra/lib/plldb-stack.js';
-import { statementsOfRole, synthesize } from './support/synth.js';
+import { statementsOfRole, synthesizeOnce } from './support/synth.js';
 
 describe('stackNames', () => {
   it('gives the contract names without a prefix', () => {
@@ -32,33 +30,26 @@ describe('stackNames', () => {
 });
 
 describe('a second stack in the same account (-c prefix=Dev -c stackName=MyDev)', () => {
-  let stack: PlldbStack;
-  let template: Template;
-  let cleanup: () => void;
-
-  beforeAll(() => {
-    ({ stack, template, cleanup } = synthesize({ prefix: 'Dev', stackName: 'MyDev' }));
-  });
-  afterAll(() => cleanup());
+  const synth = synthesizeOnce({ prefix: 'Dev', stackName: 'MyDev' });
 
   it('names every named resource with the prefix', () => {
-    expect(stack.stackName).toBe('MyDev');
-    template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'DevPLLDBDebugger' });
-    template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'DevPLLDBDebuggerRole' });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'DevPLLDBWebSocket' });
+    expect(synth.stack.stackName).toBe('MyDev');
+    synth.template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'DevPLLDBDebugger' });
+    synth.template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'DevPLLDBDebuggerRole' });
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'DevPLLDBWebSocket' });
     for (const layer of ['DevPLLDBNode', 'DevPLLDBStandaloneX8664', 'DevPLLDBStandaloneArm64']) {
-      template.hasResourceProperties('AWS::Lambda::LayerVersion', { LayerName: layer });
+      synth.template.hasResourceProperties('AWS::Lambda::LayerVersion', { LayerName: layer });
     }
-    template.hasOutput(StackOutput.QueuePrefix, { Value: 'dev-plldb-' });
+    synth.template.hasOutput(StackOutput.QueuePrefix, { Value: 'dev-plldb-' });
   });
 
   it('reaches only its own queues', () => {
-    const [role] = Object.keys(template.findResources('AWS::IAM::Role', { Properties: { RoleName: 'DevPLLDBDebuggerRole' } }));
-    const queueResources = statementsOfRole(template, role as string).filter((s) => s.actions.some((a) => a.startsWith('sqs:'))).flatMap((s) => s.resources);
+    const [role] = Object.keys(synth.template.findResources('AWS::IAM::Role', { Properties: { RoleName: 'DevPLLDBDebuggerRole' } }));
+    const queueResources = statementsOfRole(synth.template, role as string).filter((s) => s.actions.some((a) => a.startsWith('sqs:'))).flatMap((s) => s.resources);
     expect(queueResources).toEqual(['arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:dev-plldb-*']);
   });
 
   it('passes cdk-nag too (its acknowledgements follow the prefix)', () => {
-    expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
+    expect(new AwsSolutionsChecks().validateScope(synth.stack).violations).toEqual([]);
   });
 });

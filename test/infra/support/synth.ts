@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,17 @@ export function synthesize(context: Record<string, string> = {}): { stack: Plldb
   const outdir = mkdtempSync(join(tmpdir(), 'plldb-synth-'));
   const { stack } = createApp({ outdir, context: { 'aws:cdk:disable-asset-staging': true, 'aws:cdk:enable-asset-metadata': true, ...context } });
   return { stack, template: Template.fromStack(stack), cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
+}
+
+/** One synthesis shared by the tests of a file (synthesis takes seconds); read it inside tests. */
+export function synthesizeOnce(context: Record<string, string> = {}): { stack: PlldbStack; template: Template } {
+  const shared = {} as { stack: PlldbStack; template: Template };
+  let cleanup = () => {};
+  beforeAll(() => {
+    ({ stack: shared.stack, template: shared.template, cleanup } = synthesize(context));
+  });
+  afterAll(() => cleanup());
+  return shared;
 }
 
 /** A CloudFormation value as text: `Ref`/`GetAtt` become `<LogicalId>` / `<LogicalId.Attr>`, joins are joined. */
