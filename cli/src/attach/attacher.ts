@@ -67,7 +67,7 @@ export class Attacher {
   constructor(private readonly deps: AttacherDeps) {}
 
   async attach(functionName: string, target: DebuggerTarget, options: AttachOptions = {}): Promise<AttachResult> {
-    const { functions, policies, store } = this.deps;
+    const { functions, store } = this.deps;
     if (options.timeout !== undefined && !(Number.isInteger(options.timeout) && options.timeout >= 1 && options.timeout <= MAX_TIMEOUT_SECONDS)) {
       throw new CliError(`--timeout ${options.timeout} is not valid`, `give a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}`);
     }
