@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DeleteRolePolicyCommand, GetRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand, type FunctionConfiguration, type Runtime } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -128,7 +128,7 @@ describe('attach', () => {
     ['java21', 'arm64', OUTPUTS[StackOutput.StandaloneLayerArm64Arn]],
     ['provided.al2023', 'x86_64', OUTPUTS[StackOutput.StandaloneLayerX8664Arn]],
   ])('%s on %s gets layer %s, the wrapper and the debugger variables', async (runtime, arch, layer) => {
-    addFunction(fn('f', { Runtime: runtime, Architectures: [arch as 'x86_64'], Layers: [{ Arn: LAYER('deps', 1) }], Environment: { Variables: { KEEP: 'me' } } }));
+    addFunction(fn('f', { Runtime: runtime as Runtime, Architectures: [arch as 'x86_64'], Layers: [{ Arn: LAYER('deps', 1) }], Environment: { Variables: { KEEP: 'me' } } }));
     const result = await attacher().attach('f', TARGET, { timeout: 600 });
     expect(result.layerArn).toBe(layer);
     expect(current('f').Layers).toEqual([{ Arn: LAYER('deps', 1) }, { Arn: layer }]);
@@ -146,7 +146,7 @@ describe('attach', () => {
   });
 
   it.each(['python3.11', 'python3.9', 'nodejs18.x', 'java8.al2', 'java17', 'provided.al2'])('refuses Amazon Linux 2 runtime %s, saying why and what to do, changing nothing', async (runtime) => {
-    addFunction(fn('old', { Runtime: runtime }));
+    addFunction(fn('old', { Runtime: runtime as Runtime }));
     const err = await attacher().attach('old', TARGET).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CliError);
     expect((err as CliError).message).toMatch(/Amazon Linux 2.*glibc 2\.28/);
