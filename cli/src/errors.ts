@@ -48,6 +48,10 @@ export function explainAwsError(err: unknown, action: string): unknown {
   if (name === 'UnrecognizedClientException' || name === 'InvalidClientTokenId' || name === 'InvalidSignatureException') {
     return new CliError(`AWS did not accept your credentials while trying to ${action}: ${message}`, 'check the profile and keys you use');
   }
+  const code = String((err as { code?: unknown } | null)?.code ?? '');
+  if (['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNRESET'].includes(code)) {
+    return new CliError(`cannot reach AWS while trying to ${action} (${message})`, 'check your network, and AWS_ENDPOINT_URL* if you set them');
+  }
   return err;
 }
 

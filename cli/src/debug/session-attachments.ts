@@ -1,0 +1,41 @@
+import type { AttachOptions, Attacher } from '../attach/attacher.js';
+import { describeError, FunctionNotFoundError } from '../errors.js';
+
+/**
+ * The functions one debug session attaches: attached (again) to each new connection id, and
+ * detached when the session ends, including one whose attach failed (it may be half attached).
+ */
+export class SessionAttachments {
+  private readonly attached = new Set<string>();
+
+  constructor(
+    private readonly attacher: Pick<Attacher, 'attach' | 'detach'>,
+    private readonly functionNames: string[],
+    private readonly sessionId: string,
+    private readonly options: AttachOptions,
+    private readonly info: (line: string) => void,
+    private readonly warn: (line: string) => void,
+  ) {}
+
+  async attachAll(connectionId: string): Promise<void> {
+    for (const name of this.functionNames) {
+      // Recorded before trying: a failure half way may have changed the function already.
+      this.attached.add(name);
+      const result = await this.attacher.attach(name, { sessionId: this.sessionId, connectionId }, this.options);
+      if (result.firstAttach) this.info(`attached ${result.functionName} (${result.runtime}, layer ${result.layerArn})`);
+    }
+  }
+
+  async detachAll(): Promise<void> {
+    for (const name of this.attached) {
+      try {
+        const result = await this.attacher.detach(name);
+        this.attached.delete(name);
+        if (result.status === 'restored') this.info(`detached ${result.functionName}: configuration restored`);
+      } catch (err) {
+        if (err instanceof FunctionNotFoundError) continue;
+        this.warn(`${describeError(err)}\n  -> the saved configuration is kept: run plldb detach --function ${name}`);
+      }
+    }
+  }
+}
