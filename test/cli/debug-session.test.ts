@@ -39,7 +39,7 @@ class FakeApi {
       this.urls.push(req.url ?? '');
       this.sockets.set(id, ws);
       ws.on('message', (data) => {
-        const msg = JSON.parse(data.toString()) as { action: string } & DebuggerResponseMessage;
+        const msg = JSON.parse(data.toString()) as DebuggerResponseMessage | { action: 'whoami' };
         if (msg.action === 'whoami') ws.send(JSON.stringify({ type: 'whoami', connectionId: id }));
         if (msg.action === 'response') {
           this.answers.push({ ...msg, from: id });
