@@ -10,7 +10,7 @@ import { openWebSocket } from '../../cli/src/debug/connection.js';
 import { presignWebSocketUrl } from '../../cli/src/debug/presign.js';
 import { handleRequest } from '../../cli/src/debug/request-handler.js';
 import { SessionAttachments } from '../../cli/src/debug/session-attachments.js';
-import { DebugSession } from '../../cli/src/debug/session.js';
+import { DebugSession, type SessionDeps } from '../../cli/src/debug/session.js';
 import { installShutdown } from '../../cli/src/debug/shutdown.js';
 import { CliError } from '../../cli/src/errors.js';
 import { RunnerPool } from '../../cli/src/runners/runner-pool.js';
@@ -25,6 +25,7 @@ class FakeApi {
   readonly sockets = new Map<string, WebSocket>();
   readonly answers: (DebuggerResponseMessage & { from: string })[] = [];
   readonly urls: string[] = [];
+  whoamis = 0;
   refuseWith?: number;
   private count = 0;
 
@@ -40,6 +41,7 @@ class FakeApi {
       this.sockets.set(id, ws);
       ws.on('message', (data) => {
         const msg = JSON.parse(data.toString()) as DebuggerResponseMessage | { action: 'whoami' };
+        if (msg.action === 'whoami') this.whoamis++;
         if (msg.action === 'whoami') ws.send(JSON.stringify({ type: 'whoami', connectionId: id }));
         if (msg.action === 'response') {
           this.answers.push({ ...msg, from: id });
@@ -95,6 +97,7 @@ describe('debug session against a WebSocket API stand-in', () => {
   let api: FakeApi;
   let runners: RunnerPool;
   let session: DebugSession;
+  let sessionDeps: SessionDeps;
   let attaches: DebuggerTarget[];
   let detached: string[];
   let infos: string[];
@@ -120,7 +123,7 @@ describe('debug session against a WebSocket API stand-in', () => {
       },
     };
     const attachments = new SessionAttachments(attacher, ['node-fn'], 'session-x', {}, (l) => infos.push(l), (l) => warnings.push(l));
-    session = new DebugSession({
+    sessionDeps = {
       connect: async (events) => openWebSocket(await presignWebSocketUrl(api.url, 'us-east-1', credentials), events),
       attachAll: (id) => attachments.attachAll(id),
       detachAll: () => attachments.detachAll(),
@@ -128,7 +131,8 @@ describe('debug session against a WebSocket API stand-in', () => {
       info: (l) => infos.push(l),
       warn: (l) => warnings.push(l),
       backoffMs: () => 10,
-    });
+    };
+    session = new DebugSession(sessionDeps);
   });
 
   afterEach(async () => {
@@ -197,6 +201,13 @@ describe('debug session against a WebSocket API stand-in', () => {
     await waitFor(() => infos.find((l) => l.includes('reconnected as conn-2')));
     api.send('conn-2', request('req-after', 'node/esm.handler', 'nodejs22.x', {}));
     await expect(waitFor(() => api.answers.find((a) => a.requestId === 'req-after'))).resolves.toMatchObject({ from: 'conn-2', statusCode: 200 });
+  });
+
+  it('keeps the connection alive with whoami messages', async () => {
+    session = new DebugSession({ ...sessionDeps, keepAliveMs: 5 });
+    await session.start();
+    await waitFor(() => api.whoamis >= 3);
+    expect(attaches).toHaveLength(1);
   });
 
   it('detaches what it attached and closes the connection when stopped', async () => {

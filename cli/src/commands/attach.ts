@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { Env } from '../../../protocol/index.js';
 import { MAX_TIMEOUT_SECONDS } from '../attach/attacher.js';
 import { action, addAwsOptions, collect, info, makeAttacher, type StackOptions } from './common.js';
@@ -13,7 +13,7 @@ interface AttachCommandOptions extends StackOptions {
 
 export function parseTimeout(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_TIMEOUT_SECONDS) throw new Error(`--timeout must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_TIMEOUT_SECONDS) throw new InvalidArgumentError(`give a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}`);
   return n;
 }
 

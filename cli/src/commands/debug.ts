@@ -82,6 +82,12 @@ async function runDebug(opts: DebugCommandOptions): Promise<void> {
     exit: (code) => process.exit(code),
     warn,
   });
+  // Handler code runs in this process: a crash still detaches; a stray rejection is only reported.
+  process.on('uncaughtException', (err) => {
+    warn(`plldb: uncaught exception, stopping: ${err.stack ?? err.message}`);
+    void shutdown(1);
+  });
+  process.on('unhandledRejection', (reason) => warn(`plldb: a promise rejection nobody handled (in handler code?): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
   try {
     const connectionId = await session.start();
     info(`debugging ${opts.function.join(', ')} (session ${sessionId}, connection ${connectionId}); Ctrl+C stops and detaches`);

@@ -33,11 +33,15 @@ class HandlerLoadError extends Error {
 export class NodeHandlerRunner implements HandlerRunner {
   private readonly handlers = new Map<string, Promise<Handler>>();
 
-  constructor(private readonly codeDir: string) {}
+  private readonly codeDir: string;
+
+  constructor(codeDir: string) {
+    this.codeDir = resolve(codeDir);
+  }
 
   async run(invocation: Invocation): Promise<Outcome> {
     // The handler reads its configuration from process.env (often at import): set it first.
-    Object.assign(process.env, localEnvironment(invocation.environment));
+    Object.assign(process.env, localEnvironment(invocation.environment, this.codeDir));
     let handler: Handler;
     try {
       handler = await this.load(invocation.handler);

@@ -71,7 +71,7 @@ export class PythonHandlerRunner implements HandlerRunner {
         if (answer.ok) resolvePromise({ ok: true, response: answer.response ?? 'null' });
         else resolvePromise({ ok: false, error: { errorType: answer.errorType ?? 'Error', errorMessage: answer.errorMessage ?? '', stackTrace: answer.stackTrace ?? [] } });
       });
-      const request = { id, handler: invocation.handler, event: invocation.event, context: invocation.context, env: localEnvironment(invocation.environment) };
+      const request = { id, handler: invocation.handler, event: invocation.event, context: invocation.context, env: localEnvironment(invocation.environment, resolve(this.options.codeDir)) };
       (child.stdio[3] as Writable).write(`${JSON.stringify(request)}\n`);
     });
   }
