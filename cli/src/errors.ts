@@ -40,7 +40,7 @@ export function explainAwsError(err: unknown, action: string): unknown {
     return new CliError(`no AWS region set while trying to ${action}`, 'pass --region or set AWS_REGION');
   }
   if (name === 'AccessDeniedException' || name === 'AccessDenied' || name === 'UnauthorizedOperation' || /not authorized to perform/i.test(message)) {
-    return new CliError(`access denied while trying to ${action}: ${message}`, 'use credentials allowed to do this (see the README for the permissions plldb needs) or another --profile');
+    return new CliError(`access denied while trying to ${action}: ${message}`, 'use credentials allowed to do this (cli/README.md lists what plldb needs) or another --profile');
   }
   if (name === 'ExpiredTokenException' || name === 'ExpiredToken' || /security token.*expired/i.test(message)) {
     return new CliError(`your AWS credentials have expired (while trying to ${action})`, 'refresh them (e.g. aws sso login) and try again');
