@@ -64,6 +64,24 @@ describe('Python executor (real python3)', () => {
     await expect(runner.run(invocation('app.handler', {}, 'r-after'))).resolves.toMatchObject({ ok: true });
   });
 
+  it('with debugpy, listens on the address and waits for the IDE before running the handler', async () => {
+    const previous = process.env.PYTHONPATH;
+    process.env.PYTHONPATH = join(codeDir, '..', 'fake-debugpy');
+    try {
+      output = '';
+      runner = new PythonHandlerRunner({ codeDir, debugpy: '127.0.0.1:5999', onOutput: (chunk) => (output += chunk.toString()) });
+      const outcome = await runner.run(invocation('app.handler', {}));
+      expect(outcome).toEqual({ ok: true, response: expect.any(String) });
+    } finally {
+      if (previous === undefined) delete process.env.PYTHONPATH;
+      else process.env.PYTHONPATH = previous;
+    }
+    const listenAt = output.indexOf('fake-debugpy listen 127.0.0.1:5999');
+    const attachedAt = output.indexOf('fake-debugpy client attached');
+    const handlerAt = output.indexOf('handler says hello');
+    expect([listenAt >= 0, listenAt < attachedAt, attachedAt < handlerAt]).toEqual([true, true, true]);
+  });
+
   it('says what to do when the interpreter is missing', async () => {
     runner = new PythonHandlerRunner({ codeDir, python: 'python3-does-not-exist' });
     await expect(runner.run(invocation('app.handler', {}))).resolves.toEqual({ ok: false, error: expect.objectContaining({ errorMessage: expect.stringContaining('--python') }) });

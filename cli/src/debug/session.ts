@@ -18,11 +18,14 @@ export interface SessionDeps {
   /** Delay before reconnect attempt `attempt` (0-based). */
   backoffMs?: (attempt: number) => number;
   maxReconnectAttempts?: number;
+  /** How long stop() waits for running handlers to answer. */
+  drainMs?: number;
 }
 
 const DEFAULT_KEEP_ALIVE_MS = 4 * 60_000;
 const DEFAULT_WHOAMI_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_RECONNECT_ATTEMPTS = 10;
+const DEFAULT_DRAIN_MS = 3000;
 const defaultBackoff = (attempt: number) => Math.min(30_000, 1000 * 2 ** attempt);
 
 /**
@@ -63,8 +66,10 @@ export class DebugSession {
       clearTimeout(this.reconnectTimer.timer);
       this.reconnectTimer.wake();
     }
-    // Let handlers that are running send their answers before the functions are detached.
-    await Promise.allSettled([...this.inFlight]);
+    // Let running handlers send their answers first, but not wait on one stuck at a breakpoint.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => (timer = setTimeout(r, this.deps.drainMs ?? DEFAULT_DRAIN_MS)))]);
+    clearTimeout(timer);
     this.connection?.close();
     await this.deps.detachAll();
   }

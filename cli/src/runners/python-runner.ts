@@ -81,7 +81,7 @@ export class PythonHandlerRunner implements HandlerRunner {
     const { codeDir, python = 'python3', debugpy, onOutput } = this.options;
     const args = [executorPath(), '--code', resolve(codeDir), ...(debugpy ? ['--debugpy', debugpy] : [])];
     const output = onOutput ? 'pipe' : 'inherit';
-    const child = spawn(python, args, { cwd: resolve(codeDir), stdio: ['ignore', output, output, 'pipe', 'pipe'] });
+    const child = spawn(python, args, { cwd: resolve(codeDir), env: process.env, stdio: ['ignore', output, output, 'pipe', 'pipe'] });
     if (onOutput) {
       child.stdout?.on('data', onOutput);
       child.stderr?.on('data', onOutput);
