@@ -1,10 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { EventEmitter, once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocketServer, type WebSocket } from 'ws';
-import type { DebuggerRequestMessage, DebuggerResponseMessage } from '../../protocol/index.js';
 import type { AttachResult, DebuggerTarget, DetachResult } from '../../cli/src/attach/attacher.js';
 import { openWebSocket } from '../../cli/src/debug/connection.js';
 import { presignWebSocketUrl } from '../../cli/src/debug/presign.js';
@@ -14,84 +11,11 @@ import { DebugSession, type SessionDeps } from '../../cli/src/debug/session.js';
 import { installShutdown } from '../../cli/src/debug/shutdown.js';
 import { CliError } from '../../cli/src/errors.js';
 import { RunnerPool } from '../../cli/src/runners/runner-pool.js';
-import { contextData } from './helpers.js';
+import { contextData, request, waitFor } from './helpers.js';
+import { FakeApi } from './fake-api.js';
 
 const fixtures = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures');
 const credentials = async () => ({ accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' });
-
-/** Plays the WebSocket API: whoami, response messages, and what the test tells it to send. */
-class FakeApi {
-  readonly server: WebSocketServer;
-  readonly sockets = new Map<string, WebSocket>();
-  readonly answers: (DebuggerResponseMessage & { from: string })[] = [];
-  readonly urls: string[] = [];
-  whoamis = 0;
-  refuseWith?: number;
-  private count = 0;
-
-  constructor() {
-    this.server = new WebSocketServer({
-      host: '127.0.0.1',
-      port: 0,
-      verifyClient: (_info, done) => (this.refuseWith ? done(false, this.refuseWith) : done(true)),
-    });
-    this.server.on('connection', (ws, req) => {
-      const id = `conn-${++this.count}`;
-      this.urls.push(req.url ?? '');
-      this.sockets.set(id, ws);
-      ws.on('message', (data) => {
-        const msg = JSON.parse(data.toString()) as DebuggerResponseMessage | { action: 'whoami' };
-        if (msg.action === 'whoami') this.whoamis++;
-        if (msg.action === 'whoami') ws.send(JSON.stringify({ type: 'whoami', connectionId: id }));
-        if (msg.action === 'response') {
-          this.answers.push({ ...msg, from: id });
-          ws.send(JSON.stringify({ type: 'response-accepted', requestId: msg.requestId }));
-        }
-      });
-    });
-  }
-
-  get url(): string {
-    return `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}/prod`;
-  }
-
-  send(connectionId: string, message: unknown): void {
-    this.sockets.get(connectionId)!.send(JSON.stringify(message));
-  }
-
-  close(): Promise<void> {
-    for (const ws of this.sockets.values()) ws.terminate();
-    return new Promise((r) => this.server.close(() => r()));
-  }
-}
-
-function request(requestId: string, handler: string, runtime: string, event: unknown, extra: Partial<DebuggerRequestMessage> = {}): DebuggerRequestMessage {
-  return {
-    type: 'request',
-    requestId,
-    sessionId: 'session-x',
-    connectionId: 'conn-1',
-    lambdaFunctionName: runtime.startsWith('python') ? 'py-fn' : 'node-fn',
-    lambdaFunctionVersion: '$LATEST',
-    event: JSON.stringify(event),
-    eventInline: true,
-    environmentVariables: { GREETING: 'from the function' },
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:fn',
-    deadlineMs: Date.now() + 60_000,
-    handler,
-    runtime,
-    context: contextData(requestId),
-    ...extra,
-  };
-}
-
-async function waitFor<T>(probe: () => T | undefined): Promise<T> {
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('debug session against a WebSocket API stand-in', () => {
   let api: FakeApi;
@@ -105,8 +29,7 @@ describe('debug session against a WebSocket API stand-in', () => {
   const storedRequests = new Map<string, string>();
 
   beforeEach(async () => {
-    api = new FakeApi();
-    await once(api.server, 'listening');
+    api = await FakeApi.start();
     runners = new RunnerPool({ codeDir: fixtures, python: { onOutput: () => undefined } });
     attaches = [];
     detached = [];

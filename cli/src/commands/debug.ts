@@ -10,7 +10,7 @@ import { presignWebSocketUrl } from '../debug/presign.js';
 import { handleRequest } from '../debug/request-handler.js';
 import { SessionAttachments } from '../debug/session-attachments.js';
 import { DebugSession } from '../debug/session.js';
-import { installShutdown } from '../debug/shutdown.js';
+import { installShutdown, type ProcessEvents } from '../debug/shutdown.js';
 import { describeError, explainAwsError } from '../errors.js';
 import { RunnerPool } from '../runners/runner-pool.js';
 import { MAX_TIMEOUT_SECONDS } from '../attach/attacher.js';
@@ -19,7 +19,7 @@ import { action, addAwsOptions, awsClients, collect, info, makeAttacher, resolve
 
 const DEFAULT_DEBUGPY_ADDRESS = '127.0.0.1:5678';
 
-interface DebugCommandOptions extends StackOptions {
+export interface DebugCommandOptions extends StackOptions {
   function: string[];
   code: string;
   timeout?: number;
@@ -43,7 +43,19 @@ export function debugCommand(): Command {
   return addAwsOptions(command).action(action((opts: DebugCommandOptions) => runDebug(opts)));
 }
 
-async function runDebug(opts: DebugCommandOptions): Promise<void> {
+/** Where a debug run lives: the process (signals, exit) and its output; tests pass stand-ins. */
+export interface DebugHost {
+  events: ProcessEvents;
+  exit(code: number): void;
+  info(line: string): void;
+  warn(line: string): void;
+}
+
+const processHost: DebugHost = { events: process, exit: (code) => process.exit(code), info, warn };
+
+/** Runs `plldb debug` until a signal or a fatal error; then detaches and calls host.exit. */
+export async function runDebug(opts: DebugCommandOptions, host: DebugHost = processHost): Promise<void> {
+  const { info, warn } = host;
   const clients = awsClients(opts);
   const stack = await loadHelperStack(cloudFormationStackOutputsApi(clients.cloudFormation), opts.stack);
   const region = await resolvedRegion(clients.lambda);
@@ -74,20 +86,14 @@ async function runDebug(opts: DebugCommandOptions): Promise<void> {
     warn,
   });
   const shutdown = installShutdown({
-    signals: process,
+    signals: host.events,
     stop: async () => {
       await session.stop();
       await runners.close();
     },
-    exit: (code) => process.exit(code),
+    exit: (code) => host.exit(code),
     warn,
   });
-  // Handler code runs in this process: a crash still detaches; a stray rejection is only reported.
-  process.on('uncaughtException', (err) => {
-    warn(`plldb: uncaught exception, stopping: ${err.stack ?? err.message}`);
-    void shutdown(1);
-  });
-  process.on('unhandledRejection', (reason) => warn(`plldb: a promise rejection nobody handled (in handler code?): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
   try {
     const connectionId = await session.start();
     info(`debugging ${opts.function.join(', ')} (session ${sessionId}, connection ${connectionId}); Ctrl+C stops and detaches`);
