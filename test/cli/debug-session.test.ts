@@ -178,3 +178,30 @@ describe('shutdown on signals', () => {
     expect(events.slice(3)).toEqual(['detached', `exit ${code}`]);
   });
 });
+
+describe('session attachments', () => {
+  it('a detach requested during an attach waits for it, and nothing is attached after it', async () => {
+    const calls: string[] = [];
+    let finishAttach!: () => void;
+    const attacher = {
+      attach: async (name: string, target: DebuggerTarget): Promise<AttachResult> => {
+        calls.push(`attach ${name} ${target.connectionId}`);
+        if (target.connectionId === 'conn-1') await new Promise<void>((r) => (finishAttach = r));
+        calls.push(`attached ${name}`);
+        return { functionName: name, functionArn: name, layerArn: 'l', runtime: 'nodejs22.x', firstAttach: true };
+      },
+      detach: async (name: string): Promise<DetachResult> => {
+        calls.push(`detach ${name}`);
+        return { status: 'restored', functionName: name };
+      },
+    };
+    const attachments = new SessionAttachments(attacher, ['f'], 's', {}, () => undefined, () => undefined);
+    const attaching = attachments.attachAll('conn-1');
+    await waitFor(() => finishAttach);
+    const detaching = attachments.detachAll();
+    const lateReattach = attachments.attachAll('conn-2');
+    finishAttach();
+    await Promise.all([attaching, detaching, lateReattach]);
+    expect(calls).toEqual(['attach f conn-1', 'attached f', 'detach f']);
+  });
+});

@@ -7,6 +7,10 @@ import { describeError, FunctionNotFoundError } from '../errors.js';
  */
 export class SessionAttachments {
   private readonly attached = new Set<string>();
+  /** Attach and detach run one after the other: a Ctrl+C during an attach detaches after it. */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Set by detachAll: a reconnect that races the shutdown must not attach again. */
+  private ended = false;
 
   constructor(
     private readonly attacher: Pick<Attacher, 'attach' | 'detach'>,
@@ -17,8 +21,24 @@ export class SessionAttachments {
     private readonly warn: (line: string) => void,
   ) {}
 
-  async attachAll(connectionId: string): Promise<void> {
+  attachAll(connectionId: string): Promise<void> {
+    return this.serial(() => this.attachEach(connectionId));
+  }
+
+  detachAll(): Promise<void> {
+    this.ended = true;
+    return this.serial(() => this.detachEach());
+  }
+
+  private serial(work: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async attachEach(connectionId: string): Promise<void> {
     for (const name of this.functionNames) {
+      if (this.ended) return;
       // Recorded before trying: a failure half way may have changed the function already.
       this.attached.add(name);
       const result = await this.attacher.attach(name, { sessionId: this.sessionId, connectionId }, this.options);
@@ -26,7 +46,7 @@ export class SessionAttachments {
     }
   }
 
-  async detachAll(): Promise<void> {
+  private async detachEach(): Promise<void> {
     for (const name of this.attached) {
       try {
         const result = await this.attacher.detach(name);
