@@ -105,6 +105,15 @@ describe('attach', () => {
     await expect(attacher().attach('ghost', TARGET)).rejects.toThrow('function ghost not found');
   });
 
+  it('refuses a version or alias (attach changes $LATEST), whatever way it is named', async () => {
+    addFunction(fn('f'));
+    for (const name of ['f:prod', `${ACCOUNT}:function:f:3`, `arn:aws:lambda:us-east-1:${ACCOUNT}:function:f:prod`]) {
+      await expect(attacher().attach(name, TARGET)).rejects.toThrow(/names a version or alias/);
+    }
+    await expect(attacher().attach(`arn:aws:lambda:us-east-1:${ACCOUNT}:function:f`, TARGET)).resolves.toMatchObject({ functionName: 'f' });
+    expect(aws.lambda.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(1);
+  });
+
   it('says how to deploy the stack when it is not there', async () => {
     addFunction(fn('f'));
     aws.cfn.on(DescribeStacksCommand).rejects(Object.assign(new Error(`Stack with id ${DEFAULT_STACK_NAME} does not exist`), { name: 'ValidationError' }));

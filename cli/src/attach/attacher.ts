@@ -1,5 +1,5 @@
 import { ATTACH_POLICY_NAME, Env, EXEC_WRAPPER_PATH } from '../../../protocol/index.js';
-import type { FunctionConfig, FunctionConfigApi } from '../aws/function-config-api.js';
+import { hasQualifier, type FunctionConfig, type FunctionConfigApi } from '../aws/function-config-api.js';
 import type { RolePolicyApi } from '../aws/role-policy-api.js';
 import type { HelperStack } from '../aws/stack-outputs.js';
 import { CliError, FunctionNotFoundError } from '../errors.js';
@@ -70,6 +70,12 @@ export class Attacher {
     const { functions, store } = this.deps;
     if (options.timeout !== undefined && !(Number.isInteger(options.timeout) && options.timeout >= 1 && options.timeout <= MAX_TIMEOUT_SECONDS)) {
       throw new CliError(`--timeout ${options.timeout} is not valid`, `give a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}`);
+    }
+    if (hasQualifier(functionName)) {
+      throw new CliError(
+        `${functionName} names a version or alias; attach changes the function's unpublished configuration ($LATEST)`,
+        'pass the function name without the :qualifier and invoke $LATEST (or an alias that points to it) while debugging',
+      );
     }
     const stack = await this.deps.stack();
     const fn = await functions.get(functionName);

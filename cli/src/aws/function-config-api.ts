@@ -31,6 +31,17 @@ export interface FunctionConfigApi {
   update(functionName: string, change: FunctionConfigChange): Promise<void>;
 }
 
+/** `arn:aws:lambda:region:account:function:name[:qualifier]` without the qualifier. */
+export function unqualifiedArn(arn: string): string {
+  return arn.startsWith('arn:') ? arn.split(':').slice(0, 7).join(':') : arn;
+}
+
+/** Whether a function name, partial ARN or ARN names a version or alias (`name:qualifier`). */
+export function hasQualifier(functionName: string): boolean {
+  const parts = functionName.split(':').length;
+  return functionName.startsWith('arn:') ? parts > 7 : parts === 2 || parts === 4;
+}
+
 const UPDATE_POLL_MS = 1000;
 const UPDATE_WAIT_MS = 60_000;
 
@@ -64,7 +75,7 @@ export function lambdaFunctionConfigApi(client: LambdaClient, sleep = (ms: numbe
       const raw = await getRaw(functionName);
       return {
         name: raw.FunctionName ?? functionName,
-        arn: raw.FunctionArn ?? functionName,
+        arn: unqualifiedArn(raw.FunctionArn ?? functionName),
         ...(raw.Runtime ? { runtime: raw.Runtime } : {}),
         architecture: raw.Architectures?.[0] === 'arm64' ? 'arm64' : 'x86_64',
         packageType: raw.PackageType ?? 'Zip',
