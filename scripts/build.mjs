@@ -18,7 +18,9 @@ const lambdaBundles = [
 ];
 
 /** Bundles that run on the developer's machine, next to node_modules. */
-const localBundles = [];
+const localBundles = [
+  { entry: 'cli/src/main.ts', out: 'cli/plldb.mjs', shebang: true },
+];
 
 const banner = { js: "import { createRequire as __plldbCreateRequire } from 'node:module'; const require = __plldbCreateRequire(import.meta.url);" };
 
