@@ -18,6 +18,20 @@ export interface ConnectionEvents {
 /** Opens a connection; rejects with a CliError that says what to do when the API refuses. */
 export type Connect = (events: ConnectionEvents) => Promise<DebuggerConnection>;
 
+/** API Gateway closes a connection that sends a frame over 32 KB; larger messages go as continuation frames. */
+export const MAX_FRAME_BYTES = 32 * 1024;
+
+function sendFragmented(ws: WebSocket, text: string): Promise<void> {
+  const data = Buffer.from(text, 'utf8');
+  const sends: Promise<void>[] = [];
+  for (let offset = 0; offset === 0 || offset < data.length; offset += MAX_FRAME_BYTES) {
+    const chunk = data.subarray(offset, offset + MAX_FRAME_BYTES);
+    const fin = offset + MAX_FRAME_BYTES >= data.length;
+    sends.push(new Promise<void>((res, rej) => ws.send(chunk, { binary: false, fin }, (err) => (err ? rej(err) : res()))));
+  }
+  return Promise.all(sends).then(() => undefined);
+}
+
 /** Opens `url` (already presigned) with `ws`. */
 export function openWebSocket(url: string, events: ConnectionEvents): Promise<DebuggerConnection> {
   const where = url.split('?')[0];
@@ -45,7 +59,7 @@ export function openWebSocket(url: string, events: ConnectionEvents): Promise<De
         send: (message) =>
           new Promise<void>((res, rej) => {
             if (ws.readyState !== WebSocket.OPEN) return rej(new Error('the WebSocket connection is closed'));
-            ws.send(JSON.stringify(message), (err) => (err ? rej(err) : res()));
+            sendFragmented(ws, JSON.stringify(message)).then(res, rej);
           }),
         close: () => ws.close(1000, 'plldb debug stopped'),
       });
