@@ -74,6 +74,8 @@ export const Env = {
   DeadlineMarginMs: 'PLLDB_DEADLINE_MARGIN_MS',
   ItemTtlSeconds: 'PLLDB_ITEM_TTL_SECONDS',
   ExecWrapper: 'AWS_LAMBDA_EXEC_WRAPPER',
+  /** Management endpoint the `$default` route replies through; default: the API the message came in on. */
+  WebSocketManagementEndpoint: 'PLLDB_WEBSOCKET_MANAGEMENT_ENDPOINT',
 } as const;
 
 /** The function's own credentials: redacted from the forwarded environment unless forwarding is on. */

@@ -13,10 +13,14 @@ const target = 'node22';
 const lambdaBundles = [
   { entry: 'runtime/src/main.ts', out: 'layer/plldb/runtime.mjs' },
   { entry: 'relay/src/index.ts', out: 'relay/index.mjs' },
+  { entry: 'infra/websocket/index.ts', out: 'websocket/index.mjs' },
+  { entry: 'infra/sweeper/index.ts', out: 'sweeper/index.mjs' },
 ];
 
 /** Bundles that run on the developer's machine, next to node_modules. */
-const localBundles = [];
+const localBundles = [
+  { entry: 'cli/src/main.ts', out: 'cli/plldb.mjs', shebang: true },
+];
 
 const banner = { js: "import { createRequire as __plldbCreateRequire } from 'node:module'; const require = __plldbCreateRequire(import.meta.url);" };
 

@@ -1,0 +1,43 @@
+import type { FunctionConfig } from '../aws/function-config-api.js';
+import { CliError } from '../errors.js';
+import type { HelperStack } from '../aws/stack-outputs.js';
+
+/**
+ * Runtimes on Amazon Linux 2 or older. Their glibc (2.26) is too old for the standalone layer's
+ * Node.js (needs 2.28), and their Node.js (18 or older) too old for the runtime bundle.
+ */
+function amazonLinux2OrOlder(runtime: string): boolean {
+  const version = (prefix: string) => (runtime.startsWith(prefix) ? Number.parseInt(runtime.slice(prefix.length), 10) : undefined);
+  const node = version('nodejs');
+  if (node !== undefined) return Number.isNaN(node) || node < 20;
+  const python = version('python3.');
+  if (python !== undefined) return python < 12;
+  const ruby = /^ruby(\d+)\.(\d+)$/.exec(runtime);
+  if (ruby) return Number(ruby[1]) * 100 + Number(ruby[2]) < 303;
+  return ['java8', 'java8.al2', 'java11', 'java17', 'dotnet6', 'dotnet7', 'go1.x', 'provided', 'provided.al2'].includes(runtime) || runtime.startsWith('dotnetcore') || runtime.startsWith('python2');
+}
+
+/** The layer for a function: the Node.js layer for Node.js runtimes, the standalone layer of its architecture otherwise. */
+export function chooseLayer(fn: FunctionConfig, stack: HelperStack): string {
+  if (fn.packageType === 'Image' || !fn.runtime) {
+    throw new CliError(`function ${fn.name} is a container image; Lambda layers (and so PLLDB) only work with .zip functions`, 'debug a .zip-packaged copy of the function');
+  }
+  if (amazonLinux2OrOlder(fn.runtime)) {
+    throw new CliError(
+      `function ${fn.name} uses runtime ${fn.runtime}, which runs on Amazon Linux 2 (or older): PLLDB's runtime needs an Amazon Linux 2023 runtime (glibc 2.28 for its standalone Node.js, Node.js 20 or later)`,
+      'move the function to a current runtime (nodejs20.x or later, python3.12 or later, java21, provided.al2023, ...) and attach again',
+    );
+  }
+  return fn.runtime.startsWith('nodejs') ? stack.nodeLayerArn : stack.standaloneLayerArns[fn.architecture];
+}
+
+/** A layer version ARN without its version: `arn:aws:lambda:region:account:layer:name`. */
+export function layerWithoutVersion(arn: string): string {
+  return /:\d+$/.test(arn) ? arn.replace(/:\d+$/, '') : arn;
+}
+
+/** Whether a layer ARN is (any version of) one of the helper stack's layers. */
+export function isPlldbLayer(arn: string, stack: HelperStack): boolean {
+  const ours = [stack.nodeLayerArn, stack.standaloneLayerArns.x86_64, stack.standaloneLayerArns.arm64].map(layerWithoutVersion);
+  return ours.includes(layerWithoutVersion(arn));
+}

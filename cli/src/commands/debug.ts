@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { credentialProvider } from '../aws/options.js';
+import { dynamoRequestItemReader } from '../aws/request-items.js';
+import { cloudFormationStackOutputsApi, loadHelperStack } from '../aws/stack-outputs.js';
+import { openWebSocket } from '../debug/connection.js';
+import { formatInvocation } from '../debug/invocation-log.js';
+import { presignWebSocketUrl } from '../debug/presign.js';
+import { handleRequest } from '../debug/request-handler.js';
+import { SessionAttachments } from '../debug/session-attachments.js';
+import { DebugSession } from '../debug/session.js';
+import { installShutdown, type ProcessEvents } from '../debug/shutdown.js';
+import { describeError, explainAwsError } from '../errors.js';
+import { RunnerPool } from '../runners/runner-pool.js';
+import { MAX_TIMEOUT_SECONDS } from '../attach/attacher.js';
+import { parseTimeout } from './attach.js';
+import { action, addAwsOptions, awsClients, collect, info, makeAttacher, resolvedRegion, warn, type StackOptions } from './common.js';
+
+const DEFAULT_DEBUGPY_ADDRESS = '127.0.0.1:5678';
+
+export interface DebugCommandOptions extends StackOptions {
+  function: string[];
+  code: string;
+  timeout?: number;
+  python: string;
+  debugpy?: string | true;
+  verbose?: boolean;
+}
+
+export function debugCommand(): Command {
+  const command = new Command('debug')
+    .summary('run deployed functions\' invocations on this machine')
+    .description(
+      'Connect to the helper stack\'s WebSocket API (SigV4, your default AWS credentials), attach the functions to this connection, and run each invocation\'s handler locally from --code: Node.js handlers (.mjs/.js/.cjs, or .ts compiled with source maps) in this process, so "node --inspect" breakpoints work; Python handlers in a python3 subprocess (--debugpy to attach your IDE). The answer goes back to the waiting function. Events too large for a WebSocket message are read from the stack\'s table with your credentials. One line per invocation is printed. The connection is kept alive and re-established (functions re-attached) when it drops. Ctrl+C or SIGTERM detaches every function, restoring its configuration.',
+    )
+    .addOption(new Option('-f, --function <name>', 'function name or ARN to debug (repeat for more)').argParser(collect).makeOptionMandatory())
+    .addOption(new Option('--code <dir>', 'folder the functions\' handler settings are relative to').default('.', 'the current folder'))
+    .addOption(new Option('--timeout <seconds>', `set the functions' timeout while debugging (1-${MAX_TIMEOUT_SECONDS}), to leave time at a breakpoint; default: unchanged`).argParser(parseTimeout))
+    .addOption(new Option('--python <command>', 'Python interpreter for Python handlers').default('python3'))
+    .addOption(new Option('--debugpy [host:port]', `Python: listen for a debugpy client and wait for it before the first invocation (default ${DEFAULT_DEBUGPY_ADDRESS}); needs pip install debugpy`))
+    .addOption(new Option('-v, --verbose', 'also print each event and answer'));
+  return addAwsOptions(command).action(action((opts: DebugCommandOptions) => runDebug(opts)));
+}
+
+/** Where a debug run lives: the process (signals, exit) and its output; tests pass stand-ins. */
+export interface DebugHost {
+  events: ProcessEvents;
+  exit(code: number): void;
+  info(line: string): void;
+  warn(line: string): void;
+}
+
+const processHost: DebugHost = { events: process, exit: (code) => process.exit(code), info, warn };
+
+/** Runs `plldb debug` until a signal or a fatal error; then detaches and calls host.exit. */
+export async function runDebug(opts: DebugCommandOptions, host: DebugHost = processHost): Promise<void> {
+  const { info, warn } = host;
+  const clients = awsClients(opts);
+  const stack = await loadHelperStack(cloudFormationStackOutputsApi(clients.cloudFormation), opts.stack);
+  const region = await resolvedRegion(clients.lambda);
+  const credentials = credentialProvider(opts);
+  const sessionId = randomUUID();
+  const attachments = new SessionAttachments(makeAttacher(opts, stack), opts.function, sessionId, opts.timeout !== undefined ? { timeout: opts.timeout } : {}, info, warn);
+  const runners = new RunnerPool({
+    codeDir: resolve(opts.code),
+    python: { python: opts.python, ...(opts.debugpy ? { debugpy: opts.debugpy === true ? DEFAULT_DEBUGPY_ADDRESS : opts.debugpy } : {}) },
+  });
+  const items = dynamoRequestItemReader(clients.dynamo, stack.tableName);
+
+  const session = new DebugSession({
+    connect: async (events) => {
+      const url = await presignWebSocketUrl(stack.webSocketUrl, region, credentials).catch((err: unknown) => {
+        throw explainAwsError(err, 'sign the WebSocket connection');
+      });
+      return openWebSocket(url, events);
+    },
+    attachAll: (connectionId) => attachments.attachAll(connectionId),
+    detachAll: () => attachments.detachAll(),
+    serve: async (msg) => {
+      const { answer, record } = await handleRequest(msg, { runners, items });
+      for (const line of formatInvocation(record, answer, opts.verbose ?? false)) info(line);
+      return answer;
+    },
+    info,
+    warn,
+  });
+  const shutdown = installShutdown({
+    signals: host.events,
+    stop: async () => {
+      await session.stop();
+      await runners.close();
+    },
+    exit: (code) => host.exit(code),
+    warn,
+  });
+  try {
+    const connectionId = await session.start();
+    info(`debugging ${opts.function.join(', ')} (session ${sessionId}, connection ${connectionId}); Ctrl+C stops and detaches`);
+  } catch (err) {
+    warn(describeError(err));
+    await shutdown(1);
+    return;
+  }
+  session.failed.catch((err: unknown) => {
+    warn(describeError(err));
+    void shutdown(1);
+  });
+}

@@ -1,0 +1,189 @@
+import type { ApiReply, DebuggerRequestMessage, DebuggerResponseMessage } from '../../../protocol/index.js';
+import { CliError } from '../errors.js';
+import type { Connect, DebuggerConnection } from './connection.js';
+
+export interface SessionDeps {
+  connect: Connect;
+  /** Attaches (or re-attaches) the session's functions to this connection. */
+  attachAll(connectionId: string): Promise<void>;
+  /** Detaches every function the session attached; never throws. */
+  detachAll(): Promise<void>;
+  /** Runs one request's handler and returns the answer to send. */
+  serve(msg: DebuggerRequestMessage): Promise<DebuggerResponseMessage>;
+  info(line: string): void;
+  warn(line: string): void;
+  /** Keep-alive interval (API Gateway drops connections idle for 10 minutes). */
+  keepAliveMs?: number;
+  whoamiTimeoutMs?: number;
+  /** Delay before reconnect attempt `attempt` (0-based). */
+  backoffMs?: (attempt: number) => number;
+  maxReconnectAttempts?: number;
+  /** How long stop() waits for running handlers to answer. */
+  drainMs?: number;
+}
+
+const DEFAULT_KEEP_ALIVE_MS = 4 * 60_000;
+const DEFAULT_WHOAMI_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_RECONNECT_ATTEMPTS = 10;
+const DEFAULT_DRAIN_MS = 3000;
+const defaultBackoff = (attempt: number) => Math.min(30_000, 1000 * 2 ** attempt);
+
+/**
+ * One `plldb debug` session: a WebSocket connection that learns its id (whoami), attaches the
+ * functions to it, answers their requests, stays alive (keep-alive, reconnect with backoff and
+ * re-attach with the new connection id) and detaches everything when stopped.
+ */
+export class DebugSession {
+  connectionId?: string;
+  /** Rejects when the session cannot go on (reconnecting gave up); the caller then stops it. */
+  readonly failed: Promise<never>;
+  private fail!: (err: Error) => void;
+  private connection?: DebuggerConnection;
+  private stopping = false;
+  private reconnecting = false;
+  private keepAlive?: NodeJS.Timeout;
+  private reconnectTimer?: { timer: NodeJS.Timeout; wake: () => void };
+  private whoamiWaiters: ((connectionId: string) => void)[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly deps: SessionDeps) {
+    this.failed = new Promise<never>((_resolve, reject) => (this.fail = reject));
+    this.failed.catch(() => undefined);
+  }
+
+  /** Connects, learns the connection id and attaches the functions; returns the connection id. */
+  async start(): Promise<string> {
+    await this.connectAndAttach();
+    return this.connectionId!;
+  }
+
+  /** Stops serving, closes the connection and detaches every function. Safe to call more than once. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    clearInterval(this.keepAlive);
+    if (this.reconnectTimer) {
+      clearTimeout(this.reconnectTimer.timer);
+      this.reconnectTimer.wake();
+    }
+    // Let running handlers send their answers first, but not wait on one stuck at a breakpoint.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => (timer = setTimeout(r, this.deps.drainMs ?? DEFAULT_DRAIN_MS)))]);
+    clearTimeout(timer);
+    this.connection?.close();
+    await this.deps.detachAll();
+  }
+
+  private async connectAndAttach(): Promise<void> {
+    const connection = await this.deps.connect({
+      onMessage: (text) => this.onMessage(text),
+      onClose: (code, reason) => this.onClose(connection, code, reason),
+    });
+    this.connection = connection;
+    this.connectionId = await this.whoami(connection);
+    await this.deps.attachAll(this.connectionId);
+    clearInterval(this.keepAlive);
+    // A whoami now and then is a message API Gateway counts as activity (ping frames may not be).
+    this.keepAlive = setInterval(() => {
+      connection.send({ action: 'whoami' }).catch(() => undefined);
+    }, this.deps.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS);
+  }
+
+  private whoami(connection: DebuggerConnection): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.whoamiWaiters = this.whoamiWaiters.filter((w) => w !== waiter);
+        connection.close();
+        reject(new CliError('the WebSocket API did not answer whoami', 'check that the helper stack is the current version (npx cdk deploy)'));
+      }, this.deps.whoamiTimeoutMs ?? DEFAULT_WHOAMI_TIMEOUT_MS);
+      const waiter = (id: string) => {
+        clearTimeout(timer);
+        resolve(id);
+      };
+      this.whoamiWaiters.push(waiter);
+      connection.send({ action: 'whoami' }).catch((err: Error) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+    });
+  }
+
+  private onMessage(text: string): void {
+    let msg: DebuggerRequestMessage | ApiReply;
+    try {
+      msg = JSON.parse(text) as DebuggerRequestMessage | ApiReply;
+    } catch {
+      this.deps.warn(`ignored a message that is not JSON (${text.length} characters)`);
+      return;
+    }
+    switch (msg.type) {
+      case 'request':
+        this.track(this.answer(msg));
+        break;
+      case 'whoami': {
+        const waiters = this.whoamiWaiters;
+        this.whoamiWaiters = [];
+        for (const w of waiters) w(msg.connectionId);
+        break;
+      }
+      case 'error':
+        this.deps.warn(`the API reported an error${msg.requestId ? ` for request ${msg.requestId}` : ''}: ${msg.message}`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async answer(msg: DebuggerRequestMessage): Promise<void> {
+    const answer = await this.deps.serve(msg);
+    const connection = this.connection;
+    try {
+      if (!connection) throw new Error('not connected');
+      await connection.send(answer);
+    } catch (err) {
+      this.deps.warn(`the answer to request ${msg.requestId} was not sent (${(err as Error).message}); the function will time out`);
+    }
+  }
+
+  private onClose(connection: DebuggerConnection, code: number, reason: string): void {
+    if (this.stopping || this.reconnecting || connection !== this.connection) return;
+    clearInterval(this.keepAlive);
+    this.connection = undefined;
+    this.deps.warn(`the WebSocket connection closed (${code}${reason ? ` ${reason}` : ''}); reconnecting`);
+    void this.reconnect();
+  }
+
+  private async reconnect(): Promise<void> {
+    this.reconnecting = true;
+    try {
+      await this.reconnectWithBackoff();
+    } finally {
+      this.reconnecting = false;
+    }
+  }
+
+  private async reconnectWithBackoff(): Promise<void> {
+    const max = this.deps.maxReconnectAttempts ?? DEFAULT_MAX_RECONNECT_ATTEMPTS;
+    const backoff = this.deps.backoffMs ?? defaultBackoff;
+    for (let attempt = 0; attempt < max; attempt++) {
+      await new Promise<void>((wake) => (this.reconnectTimer = { timer: setTimeout(wake, backoff(attempt)), wake }));
+      this.reconnectTimer = undefined;
+      if (this.stopping) return;
+      try {
+        await this.connectAndAttach();
+        this.deps.info(`reconnected as ${this.connectionId}; functions re-attached`);
+        return;
+      } catch (err) {
+        this.connection?.close();
+        this.connection = undefined;
+        this.deps.warn(`reconnect attempt ${attempt + 1} of ${max} failed: ${(err as Error).message}`);
+      }
+    }
+    this.fail(new CliError(`lost the WebSocket connection and could not reconnect after ${max} attempts`, 'check your network and credentials, then run plldb debug again'));
+  }
+}

@@ -1,0 +1,38 @@
+import { NodeHandlerRunner } from './node-runner.js';
+import { PythonHandlerRunner, type PythonRunnerOptions } from './python-runner.js';
+import type { HandlerRunner } from './types.js';
+
+export interface RunnerPoolOptions {
+  codeDir: string;
+  python?: Omit<PythonRunnerOptions, 'codeDir'>;
+}
+
+/**
+ * The runner for each function: Node.js handlers share this process; each Python function gets
+ * its own executor process (its environment is per function, like a Lambda environment).
+ */
+export class RunnerPool {
+  private readonly node: NodeHandlerRunner;
+  private readonly python = new Map<string, PythonHandlerRunner>();
+
+  constructor(private readonly options: RunnerPoolOptions) {
+    this.node = new NodeHandlerRunner(options.codeDir);
+  }
+
+  /** The runner for a function's runtime, or undefined when plldb cannot run that runtime locally. */
+  runnerFor(functionName: string, runtime: string): HandlerRunner | undefined {
+    if (runtime.startsWith('nodejs')) return this.node;
+    if (!runtime.startsWith('python')) return undefined;
+    let runner = this.python.get(functionName);
+    if (!runner) {
+      runner = new PythonHandlerRunner({ ...this.options.python, codeDir: this.options.codeDir });
+      this.python.set(functionName, runner);
+    }
+    return runner;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.node.close(), ...[...this.python.values()].map((r) => r.close())]);
+    this.python.clear();
+  }
+}

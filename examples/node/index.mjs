@@ -1,0 +1,16 @@
+// Sample Node.js function for the PLLDB demo: `index.handler`.
+// Answers a greeting; throws when the event asks for it ({"fail": true}) to show an error answer.
+
+export class GreetingError extends Error {
+  name = 'GreetingError';
+}
+
+export const handler = async (event, context) => {
+  if (event?.fail) throw new GreetingError(`asked to fail (request ${context.awsRequestId})`);
+  const name = typeof event?.name === 'string' ? event.name : 'world';
+  return {
+    message: `Hello, ${name}, from Node.js ${process.version}`,
+    requestId: context.awsRequestId,
+    remainingMs: context.getRemainingTimeInMillis(),
+  };
+};

@@ -1,0 +1,117 @@
+import {
+  ProtocolError,
+  QUEUE_MAX_MESSAGE_BYTES,
+  Status,
+  answerAttributes,
+  answerFromMessage,
+  encodeQueueMessage,
+  parseDebuggerMessage,
+} from '../../protocol/index.js';
+import type { ApiReply, DebuggerResponseMessage, QueueMessage } from '../../protocol/index.js';
+import { errorName } from '../shared/log.js';
+import type { Logger } from '../shared/log.js';
+import type { AnswerStore, ConnectionReplier, CurrentItem, QueueRef, QueueSender } from './ports.js';
+
+export interface DefaultRouteDeps {
+  store: AnswerStore;
+  queues: QueueSender;
+  replier: ConnectionReplier;
+  log: Logger;
+}
+
+export interface DefaultRouteInput {
+  connectionId: string;
+  body: string | undefined;
+}
+
+/** Handles one `$default` message and replies to its sender; returns the reply it sent. */
+export async function handleDefaultRoute(deps: DefaultRouteDeps, input: DefaultRouteInput): Promise<ApiReply> {
+  const reply = await decide(deps, input);
+  try {
+    await deps.replier.reply(input.connectionId, reply);
+  } catch (err) {
+    // The sender may have gone; what was stored stays stored.
+    deps.log('warn', 'reply-failed', { connectionId: input.connectionId, replyType: reply.type, error: errorName(err) });
+  }
+  return reply;
+}
+
+async function decide(deps: DefaultRouteDeps, { connectionId, body }: DefaultRouteInput): Promise<ApiReply> {
+  let message;
+  try {
+    message = parseDebuggerMessage(body);
+  } catch (err) {
+    if (!(err instanceof ProtocolError)) throw err;
+    const requestId = requestIdOf(body);
+    deps.log('warn', 'message-malformed', { connectionId, requestId, reason: err.message });
+    return { type: 'error', ...(requestId !== undefined ? { requestId } : {}), message: err.message };
+  }
+  if (message.action === 'whoami') return { type: 'whoami', connectionId };
+  return storeAndForward(deps, connectionId, message);
+}
+
+async function storeAndForward(deps: DefaultRouteDeps, connectionId: string, message: DebuggerResponseMessage): Promise<ApiReply> {
+  const { requestId } = message;
+  const answer = answerFromMessage(message);
+  let outcome;
+  try {
+    outcome = await deps.store.storeAnswer(requestId, connectionId, answerAttributes(answer));
+  } catch (err) {
+    deps.log('error', 'answer-store-failed', { requestId, connectionId, error: errorName(err) });
+    return { type: 'error', requestId, message: `could not store the answer (${errorName(err)}); nothing was stored, send it again` };
+  }
+  if (outcome.kind === 'refused') {
+    const reason = refusalReason(requestId, connectionId, outcome.current);
+    deps.log('warn', 'answer-refused', { requestId, connectionId, status: outcome.current?.status });
+    return { type: 'error', requestId, message: reason };
+  }
+  deps.log('info', 'answer-stored', { requestId, connectionId, kind: answer.kind });
+  await fastPath(deps, requestId, outcome.queue, { type: 'answer', requestId, answer });
+  return { type: 'response-accepted', requestId };
+}
+
+/** Sends the stored answer to the invocation's queue; the stream relay covers any failure here. */
+async function fastPath(deps: DefaultRouteDeps, requestId: string, queue: QueueRef | undefined, inline: QueueMessage): Promise<void> {
+  if (queue === undefined) {
+    deps.log('warn', 'fast-path-skipped', { requestId, reason: 'item has no queue' });
+    return;
+  }
+  const encoded = encodeQueueMessage(inline);
+  const body = Buffer.byteLength(encoded) <= QUEUE_MAX_MESSAGE_BYTES ? encoded : encodeQueueMessage({ type: 'pointer', requestId });
+  try {
+    await deps.queues.send(queue, body);
+    deps.log('info', 'fast-path-sent', { requestId, pointer: body !== encoded });
+  } catch (err) {
+    deps.log('warn', 'fast-path-failed', { requestId, error: errorName(err) });
+  }
+}
+
+function refusalReason(requestId: string, connectionId: string, current: CurrentItem | undefined): string {
+  const notStored = 'this answer was not stored';
+  if (current === undefined) return `request ${requestId} is unknown (no item with this RequestId; it may have expired): ${notStored}`;
+  if (current.connectionId !== connectionId) {
+    return `request ${requestId} belongs to another debugger connection; only the connection the function was attached with can answer it: ${notStored}`;
+  }
+  switch (current.status) {
+    case Status.Responded:
+    case Status.Delivered:
+      return `request ${requestId} was already answered (status ${current.status}): ${notStored}`;
+    case Status.TimedOut:
+      return `request ${requestId} timed out before this answer arrived: ${notStored}`;
+    case Status.Pending:
+      return `request ${requestId} changed while this answer was being stored: ${notStored}, send it again`;
+    default:
+      return `request ${requestId} has status ${JSON.stringify(current.status)}, not ${Status.Pending}: ${notStored}`;
+  }
+}
+
+/** The requestId of a message that failed validation, when it has a readable one. */
+function requestIdOf(body: string | undefined): string | undefined {
+  try {
+    const value: unknown = JSON.parse(body ?? '');
+    const id = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).requestId : undefined;
+    return typeof id === 'string' && id !== '' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}

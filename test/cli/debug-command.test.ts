@@ -1,0 +1,90 @@
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_STACK_NAME, Env, StackOutput } from '../../protocol/index.js';
+import { runDebug, type DebugHost } from '../../cli/src/commands/debug.js';
+import { FakeAws, functionConfig, STACK_OUTPUTS, useDummyAwsEnvironment } from './aws-fakes.js';
+import { FakeApi } from './fake-api.js';
+import { request, waitFor } from './helpers.js';
+
+const examples = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'examples');
+const aws = new FakeAws();
+
+describe('plldb debug (mocked AWS, WebSocket API stand-in)', () => {
+  let api: FakeApi;
+  let host: DebugHost & { events: EventEmitter };
+  let lines: string[];
+  let exitCodes: number[];
+  let stateDir: string;
+
+  beforeAll(useDummyAwsEnvironment);
+
+  beforeEach(async () => {
+    api = await FakeApi.start();
+    aws.reset({ ...STACK_OUTPUTS, [StackOutput.WebSocketUrl]: api.url });
+    stateDir = mkdtempSync(join(tmpdir(), 'plldb-debug-'));
+    process.env.PLLDB_STATE_DIR = stateDir;
+    lines = [];
+    exitCodes = [];
+    host = { events: new EventEmitter(), exit: (code) => exitCodes.push(code), info: (l) => lines.push(l), warn: (l) => lines.push(`WARN ${l}`) };
+  });
+
+  afterEach(async () => {
+    if (exitCodes.length === 0) host.events.emit('SIGTERM');
+    await waitFor(() => exitCodes.length > 0);
+    await api.close();
+    delete process.env.PLLDB_STATE_DIR;
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('attaches, serves Node.js and Python invocations, and restores both functions on SIGTERM', async () => {
+    const nodeFn = functionConfig('node-fn', { Environment: { Variables: { GREETING: 'hi' } }, Timeout: 10 });
+    const pyFn = functionConfig('py-fn', { Runtime: 'python3.12', Architectures: ['arm64'] });
+    aws.addFunction(nodeFn);
+    aws.addFunction(pyFn);
+    await runDebug({ function: ['node-fn', 'py-fn'], code: examples, stack: DEFAULT_STACK_NAME, python: 'python3', timeout: 900 }, host);
+
+    expect(aws.current('node-fn').Environment?.Variables).toMatchObject({ GREETING: 'hi', [Env.ConnectionId]: 'conn-1' });
+    expect(aws.current('py-fn').Layers).toEqual([{ Arn: STACK_OUTPUTS[StackOutput.StandaloneLayerArm64Arn] }]);
+    expect(aws.current('py-fn').Timeout).toBe(900);
+    expect(lines).toContainEqual(expect.stringMatching(/^debugging node-fn, py-fn \(session [0-9a-f-]{36}, connection conn-1\)/));
+
+    api.send('conn-1', request('req-node', 'node/index.handler', 'nodejs22.x', { name: 'Ada' }));
+    api.send('conn-1', request('req-py', 'python/app.handler', 'python3.12', { fail: true }));
+    await waitFor(() => api.answers.length === 2);
+    expect(JSON.parse(api.answers.find((a) => a.requestId === 'req-node')!.response!)).toMatchObject({ message: expect.stringContaining('Hello, Ada') });
+    expect(api.answers.find((a) => a.requestId === 'req-py')).toMatchObject({ statusCode: 500, errorType: 'GreetingError' });
+    expect(lines).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d {2}node-fn {2}req-node {2}\d+ ms {2}ok$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d {2}py-fn {2}req-py {2}\d+ ms {2}error GreetingError: asked to fail/));
+
+    host.events.emit('SIGTERM');
+    await waitFor(() => exitCodes.length > 0);
+    expect(exitCodes).toEqual([143]);
+    expect(aws.current('node-fn')).toEqual(nodeFn);
+    expect(aws.current('py-fn')).toEqual(pyFn);
+    expect(aws.policies.size).toBe(0);
+  });
+
+  it('detaches what it attached when a later function is refused, and exits 1 saying why', async () => {
+    const nodeFn = functionConfig('node-fn');
+    aws.addFunction(nodeFn);
+    aws.addFunction(functionConfig('old-fn', { Runtime: 'python3.9' }));
+    await runDebug({ function: ['node-fn', 'old-fn'], code: examples, stack: DEFAULT_STACK_NAME, python: 'python3' }, host);
+    await waitFor(() => exitCodes.length > 0);
+    expect(exitCodes).toEqual([1]);
+    expect(lines).toContainEqual(expect.stringContaining('old-fn uses runtime python3.9'));
+    expect(aws.current('node-fn')).toEqual(nodeFn);
+  });
+
+  it('exits 130 on Ctrl+C', async () => {
+    aws.addFunction(functionConfig('node-fn'));
+    await runDebug({ function: ['node-fn'], code: examples, stack: DEFAULT_STACK_NAME, python: 'python3' }, host);
+    host.events.emit('SIGINT');
+    await waitFor(() => exitCodes.length > 0);
+    expect(exitCodes).toEqual([130]);
+    expect(aws.current('node-fn')).toEqual(functionConfig('node-fn'));
+  });
+});

@@ -1,0 +1,23 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RunnerPool } from '../../cli/src/runners/runner-pool.js';
+import { invocation } from './helpers.js';
+
+const examples = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'examples');
+const runners = new RunnerPool({ codeDir: examples, python: { onOutput: () => undefined } });
+
+describe('the sample functions of examples/', () => {
+  afterAll(() => runners.close());
+
+  it.each([
+    ['nodejs22.x', 'node/index.handler', 'GreetingError', /Hello, Ada, from Node\.js/],
+    ['python3.12', 'python/app.handler', 'GreetingError', /Hello, Ada, from Python/],
+  ])('%s %s greets, and fails when asked to', async (runtime, handler, errorType, greeting) => {
+    const runner = runners.runnerFor('sample', runtime)!;
+    const ok = await runner.run({ ...invocation(handler, { name: 'Ada' }, 'req-ok'), runtime });
+    expect(ok.ok && JSON.parse(ok.response)).toMatchObject({ message: expect.stringMatching(greeting), requestId: 'req-ok' });
+    const failed = await runner.run({ ...invocation(handler, { fail: true }, 'req-fail'), runtime });
+    expect(failed).toMatchObject({ ok: false, error: { errorType, errorMessage: 'asked to fail (request req-fail)' } });
+  });
+});

@@ -1,0 +1,116 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { Env, Status } from '../../protocol/index.js';
+import { ManagementApiReplier, managementEndpoint } from '../../infra/websocket/management-replier.js';
+import { SqsQueueSender } from '../../infra/websocket/sqs-queue-sender.js';
+import { TEST_AWS } from './support/dynalite.js';
+
+const sqs = mockClient(SQSClient);
+const management = mockClient(ApiGatewayManagementApiClient);
+const dynamodb = mockClient(DynamoDBClient);
+
+beforeEach(() => {
+  sqs.reset();
+  management.reset();
+  dynamodb.reset();
+});
+afterAll(() => {
+  sqs.restore();
+  management.restore();
+  dynamodb.restore();
+});
+
+describe('SqsQueueSender', () => {
+  it('resolves a queue name to its URL, then sends', async () => {
+    sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: 'https://sqs.local/1/plldb-a' });
+    await new SqsQueueSender(new SQSClient(TEST_AWS)).send({ name: 'plldb-a' }, 'body');
+    expect(sqs.commandCalls(GetQueueUrlCommand)[0]?.args[0].input).toEqual({ QueueName: 'plldb-a' });
+    expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input).toEqual({ QueueUrl: 'https://sqs.local/1/plldb-a', MessageBody: 'body' });
+  });
+
+  it('uses a known URL without a lookup', async () => {
+    await new SqsQueueSender(new SQSClient(TEST_AWS)).send({ url: 'https://sqs.local/1/q', name: 'q' }, 'body');
+    expect(sqs.commandCalls(GetQueueUrlCommand)).toHaveLength(0);
+    expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.QueueUrl).toBe('https://sqs.local/1/q');
+  });
+});
+
+describe('ManagementApiReplier', () => {
+  it('posts the reply as JSON to the connection', async () => {
+    await new ManagementApiReplier(new ApiGatewayManagementApiClient({ ...TEST_AWS, endpoint: 'https://api.local/prod' })).reply('c1', {
+      type: 'response-accepted',
+      requestId: 'r1',
+    });
+    const input = management.commandCalls(PostToConnectionCommand)[0]?.args[0].input;
+    expect(input?.ConnectionId).toBe('c1');
+    expect(JSON.parse(Buffer.from(input?.Data as Uint8Array).toString('utf8'))).toEqual({ type: 'response-accepted', requestId: 'r1' });
+  });
+
+  it('takes the endpoint from the event unless overridden', () => {
+    expect(managementEndpoint(undefined, 'abc.execute-api.eu-west-1.amazonaws.com', 'prod')).toBe('https://abc.execute-api.eu-west-1.amazonaws.com/prod');
+    expect(managementEndpoint('', 'abc.example', 'prod')).toBe('https://abc.example/prod');
+    expect(managementEndpoint('http://127.0.0.1:4510/prod', 'abc.example', 'prod')).toBe('http://127.0.0.1:4510/prod');
+  });
+});
+
+describe('the Lambda handler', () => {
+  let handler: (event: APIGatewayProxyWebsocketEventV2) => Promise<unknown>;
+  const savedEnv = { ...process.env };
+  let logLines: string[];
+
+  beforeEach(() => {
+    logLines = [];
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      logLines.push(String(chunk));
+      return true;
+    });
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  beforeAll(async () => {
+    Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', [Env.TableName]: 'TestTable' });
+    ({ handler } = await import('../../infra/websocket/index.js'));
+  });
+  afterAll(() => {
+    process.env = savedEnv;
+  });
+
+  function event(routeKey: string, body?: string, isBase64Encoded = false): APIGatewayProxyWebsocketEventV2 {
+    return {
+      requestContext: { routeKey, connectionId: 'c1', domainName: 'abc.execute-api.us-east-1.amazonaws.com', stage: 'prod' },
+      body,
+      isBase64Encoded,
+    } as APIGatewayProxyWebsocketEventV2;
+  }
+
+  it('accepts $connect and $disconnect without touching AWS', async () => {
+    await expect(handler(event('$connect'))).resolves.toEqual({ statusCode: 200 });
+    await expect(handler(event('$disconnect'))).resolves.toEqual({ statusCode: 200 });
+    expect(dynamodb.calls()).toHaveLength(0);
+    expect(management.calls()).toHaveLength(0);
+  });
+
+  it('answers a base64-encoded whoami on $default', async () => {
+    await expect(handler(event('$default', Buffer.from('{"action":"whoami"}').toString('base64'), true))).resolves.toEqual({ statusCode: 200 });
+    const input = management.commandCalls(PostToConnectionCommand)[0]?.args[0].input;
+    expect(JSON.parse(Buffer.from(input?.Data as Uint8Array).toString('utf8'))).toEqual({ type: 'whoami', connectionId: 'c1' });
+  });
+
+  it('stores an answer in the configured table and still returns 200 when the sender is gone', async () => {
+    dynamodb.on(UpdateItemCommand).resolves({ Attributes: marshall({ RequestId: 'r1', Status: Status.Responded }) });
+    management.on(PostToConnectionCommand).rejects(new GoneException({ message: 'gone', $metadata: {} }));
+    const body = JSON.stringify({ action: 'response', requestId: 'r1', statusCode: 200, response: '"secret-result"' });
+    await expect(handler(event('$default', body))).resolves.toEqual({ statusCode: 200 });
+    expect(dynamodb.commandCalls(UpdateItemCommand)[0]?.args[0].input.TableName).toBe('TestTable');
+    // One JSON object per line, and never the answer itself.
+    expect(logLines.map((line) => JSON.parse(line).event)).toEqual(['answer-stored', 'fast-path-skipped', 'reply-failed']);
+    expect(logLines.join('')).not.toContain('secret-result');
+  });
+});
