@@ -9,7 +9,7 @@ interface Waiter {
 }
 
 /** Called for every request the runtime sends; decides how (and whether) the test debugger answers. */
-export type Behaviour = (request: DebuggerRequestMessage, debuggerClient: TestDebugger) => void | Promise<void>;
+export type Behaviour = (request: DebuggerRequestMessage, debuggerClient: TestDebugger) => unknown;
 
 const WAIT_LIMIT_MS = 20_000;
 

@@ -1,0 +1,104 @@
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Attr, DEFAULT_QUEUE_PREFIX } from '../../../protocol/index.js';
+import { SANDBOX_LAYERS, startSandbox, type InvokeResult, type Sandbox, type SandboxOptions } from '../../../sandbox/index.js';
+import { TestDebugger } from './test-debugger.js';
+
+/** The function's own handler: what pass-through mode runs. */
+const HANDLER = `export const handler = async (event, context) => ({ handledBy: 'own-handler', event, requestId: context.awsRequestId });\n`;
+
+export interface World {
+  sandbox: Sandbox;
+  debuggerClient: TestDebugger;
+  /** Creates a Node.js function with the PLLDB layer, attached to the test debugger (or given variables). */
+  attach(name: string, settings?: { env?: Record<string, string>; timeout?: number; connectionId?: string }): void;
+  /** The request item, read consistently (undefined when there is none). */
+  item(requestId: string): Promise<Record<string, unknown> | undefined>;
+  /** Reads the item until `check` holds (the runtime records delivery just after the caller has its answer). */
+  itemWhen(requestId: string, check: (item: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+  /** Invocation queues that still exist. */
+  invocationQueues(): string[];
+  /** Waits until no invocation queue is left (the runtime deletes each after answering). */
+  queuesGone(): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+/** One sandbox, one connected test debugger and a handler folder: shared by the tests of one file. */
+export async function startWorld(options: SandboxOptions = {}): Promise<World> {
+  const codeDir = mkdtempSync(join(tmpdir(), 'plldb-e2e-'));
+  writeFileSync(join(codeDir, 'index.mjs'), HANDLER);
+  const sandbox = await startSandbox(options);
+  const dynamo = new DynamoDBClient({
+    region: sandbox.region,
+    endpoint: sandbox.endpoints.dynamodb,
+    credentials: { accessKeyId: sandbox.env.AWS_ACCESS_KEY_ID as string, secretAccessKey: sandbox.env.AWS_SECRET_ACCESS_KEY as string },
+  });
+  let debuggerClient: TestDebugger;
+  try {
+    debuggerClient = await TestDebugger.connect(sandbox.endpoints.webSocketUrl);
+  } catch (error) {
+    dynamo.destroy();
+    await sandbox.stop();
+    throw error;
+  }
+  const item = async (requestId: string) => {
+    const { Item } = await dynamo.send(new GetItemCommand({ TableName: sandbox.tableName, Key: marshall({ [Attr.RequestId]: requestId }), ConsistentRead: true }));
+    return Item ? unmarshall(Item) : undefined;
+  };
+  const invocationQueues = () => sandbox.queueNames().filter((name) => name.startsWith(DEFAULT_QUEUE_PREFIX));
+  return {
+    sandbox,
+    debuggerClient,
+    attach(name, settings = {}) {
+      sandbox.createFunction({
+        name,
+        runtime: 'nodejs22.x',
+        handler: 'index.handler',
+        codeDir,
+        layers: [SANDBOX_LAYERS.node.arn],
+        timeout: settings.timeout ?? 10,
+        environment: { ...sandbox.debugEnvironment(settings.connectionId ?? debuggerClient.connectionId), ...settings.env },
+      });
+    },
+    item,
+    async itemWhen(requestId, check) {
+      for (let attempt = 0; attempt < 200; attempt++) {
+        const current = await item(requestId);
+        if (current && check(current)) return current;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error(`item ${requestId} never reached the expected state: ${JSON.stringify(await item(requestId))}`);
+    },
+    invocationQueues,
+    async queuesGone() {
+      for (let attempt = 0; attempt < 200 && invocationQueues().length > 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 25));
+      return invocationQueues();
+    },
+    async stop() {
+      debuggerClient.close();
+      dynamo.destroy();
+      await sandbox.stop();
+      rmSync(codeDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The caller's view of a failed invocation: Lambda's error document. */
+export function errorOf(result: InvokeResult): { errorType: string; errorMessage: string } {
+  if (result.functionError === undefined) throw new Error(`expected a function error, got ${result.payload}`);
+  return JSON.parse(result.payload) as { errorType: string; errorMessage: string };
+}
+
+/**
+ * Answers every request with a JSON result built from the request, after `delayMs` (long enough
+ * for the runtime's first poll to have come back empty, so the answer travels as a person's would).
+ */
+export function echoWith(build: (event: unknown, requestId: string) => unknown, delayMs = 0) {
+  return async (request: { requestId: string; event?: string }, client: TestDebugger): Promise<unknown> => {
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    return client.answer(request.requestId, JSON.stringify(build(JSON.parse(request.event ?? 'null'), request.requestId)));
+  };
+}
