@@ -134,7 +134,7 @@ export class Sandbox {
       ...common,
       invokeRoute: (_routeKey, event) => invokeSystem(this.systemHosts.routes, ROUTES_FUNCTION_NAME, event),
     });
-    const controlPlane = new ControlPlaneServer({ functions: this.functions, roles: [DEFAULT_ROLE_NAME], latencyMs: this.conditions.callDelayMs, onRequest: common.onRequest });
+    const controlPlane = new ControlPlaneServer({ functions: this.functions, roles: [DEFAULT_ROLE_NAME], conditions: this.conditions, onRequest: common.onRequest });
     this.services = { dynamodb, sqs, sts, webSocket, controlPlane };
     this.mapping = new EventSourceMapping({
       stream: dynamodb.stream(this.tableName),

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestHook } from '../common/request-hook.js';
 import { accessKeyOf } from '../common/sigv4.js';
 import type { FunctionHost } from '../lambda/function-host.js';
+import type { SandboxConditions } from '../latency.js';
 import { CloudFormationService, type StackDefinition } from './cloudformation.js';
 import { readBody, send } from './http.js';
 import { IamService } from './iam.js';
@@ -16,8 +16,8 @@ export interface ControlPlaneOptions {
   roles?: string[];
   /** Stacks DescribeStacks knows (their outputs can be set later with `cloudFormation.setStack`). */
   stacks?: StackDefinition[];
-  /** Added before every answer, to look like a call to an AWS region. Default 0. */
-  latencyMs?: number;
+  /** Shared latency switch: its per-call delay comes before every answer, to look like a call to an AWS region. */
+  conditions?: SandboxConditions;
   /** Told about every request (request counts by API). */
   onRequest?: RequestHook;
 }
@@ -73,14 +73,14 @@ export class ControlPlaneServer {
     const accessKeyId = accessKeyOf(req);
     if (this.lambda.matches(url.pathname)) {
       this.options.onRequest?.({ service: 'Lambda', operation: lambdaOperation(req.method, url.pathname), accessKeyId });
-      if (this.options.latencyMs) await sleep(this.options.latencyMs);
+      await this.options.conditions?.delayCall();
       return this.lambda.handle(req, res, url);
     }
     const params = new URLSearchParams((await readBody(req)).toString('utf8'));
     const action = params.get('Action') ?? '';
     const service = this.queryServices.find((s) => s.actions.has(action)) ?? this.queryServices.find((s) => s.namespace.includes(`${scopeService(req)}.amazonaws.com`));
     this.options.onRequest?.({ service: service === this.cloudFormation ? 'CloudFormation' : 'IAM', operation: action, accessKeyId });
-    if (this.options.latencyMs) await sleep(this.options.latencyMs);
+    await this.options.conditions?.delayCall();
     const namespace = service?.namespace ?? this.iam.namespace;
     try {
       if (!service || !service.actions.has(action)) {

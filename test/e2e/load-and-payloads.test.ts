@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { Attr, DeliveredVia, Status, WEBSOCKET_MESSAGE_LIMIT_BYTES, readRequestJson, type DebuggerRequestMessage } from '../../protocol/index.js';
+import { Attr, Status, WEBSOCKET_MESSAGE_LIMIT_BYTES, readRequestJson, type DebuggerRequestMessage } from '../../protocol/index.js';
 import type { InvokeResult } from '../../sandbox/index.js';
 import { startWorld, type World } from './support/world.js';
 
@@ -54,16 +54,10 @@ describe('end to end: many invocations at once, large and unusual payloads', () 
     ['a unicode payload', '{"text":"héllo wörld ✓ 日本語 👩‍👩‍👧 e\u0301 \u2028\u2029","rtl":"مرحبا"}'],
     ['JSON escapes as sent', '{"a":"\\u00e9\\ud83d\\ude00","lone":"\\ud800","nul":"\\u0000","ctl":"\\u001f\\b\\f"}'],
     ['a binary-looking payload', `{"base64":"${Buffer.from(Array.from({ length: 600 }, (_v, i) => (i * 37) % 256)).toString('base64')}","bytes":[0,255,128]}`],
+    // SQS refuses these in a message body: the fast path fails and the relay sends a pointer to the item instead.
+    ['characters SQS refuses', '{"noncharacters":"\uFFFE\uFFFF"}'],
   ])('round-trips %s byte for byte', async (_kind, payload) => {
     expect(sameBytes((await echoRaw(payload)).payload, payload)).toBe(true);
-  });
-
-  it('delivers an answer with characters SQS refuses through the poll arm, byte for byte', async () => {
-    const payload = '{"noncharacters":"\uFFFE\uFFFF"}';
-    const result = await echoRaw(payload);
-    expect(sameBytes(result.payload, payload)).toBe(true);
-    const item = await world.itemWhen(result.requestId, (i) => i[Attr.Status] === Status.Delivered);
-    expect(item[Attr.DeliveredVia]).toBe(DeliveredVia.Poll);
   });
 
   /** Invokes with `payload` as is; the debugger answers with the event exactly as it got it. */
