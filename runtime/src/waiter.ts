@@ -37,7 +37,7 @@ export function waitForAnswer({ requestId, sources, poll, deadlineInMs, logger }
   const answered = (via: DeliveredViaValue) => map((answer: Answer): WaitResult => ({ kind: 'answer', answer, via }));
   return merge(
     pollArm(sources, poll, (err) => once.log('WARN', 'poll_failed', { error: errorName(err) })).pipe(answered(DeliveredVia.Poll)),
-    sqsArm(requestId, sources, once).pipe(answered(DeliveredVia.Sqs)),
+    sqsArm(requestId, sources, logger, once).pipe(answered(DeliveredVia.Sqs)),
     timer(deadlineInMs).pipe(map((): WaitResult => ({ kind: 'deadline' }))),
   ).pipe(take(1));
 }
@@ -63,7 +63,7 @@ function pollArm(sources: AnswerSources, tuning: PollTuning, onError: (err: unkn
 }
 
 /** Long-polls the queue; any failure leaves the poll arm alone to answer (logged once). */
-function sqsArm(requestId: string, sources: AnswerSources, once: Logger): Observable<Answer> {
+function sqsArm(requestId: string, sources: AnswerSources, logger: Logger, once: Logger): Observable<Answer> {
   return defer(() => from(sources.queueUrl)).pipe(
     switchMap((url) =>
       url === undefined
@@ -74,7 +74,7 @@ function sqsArm(requestId: string, sources: AnswerSources, once: Logger): Observ
           ),
     ),
     concatMap((bodies) => from(bodies)),
-    concatMap((body) => answerOf(requestId, body, sources, once)),
+    concatMap((body) => answerOf(requestId, body, sources, logger)),
     catchError((err) => {
       once.log('WARN', 'sqs_arm_degraded', { error: errorName(err) });
       return EMPTY;
