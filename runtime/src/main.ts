@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     config = loadConfig(process.env);
   } catch (err) {
     const error = toLambdaError(err);
-    logger.log('ERROR', 'init_failed', { error: error.errorMessage });
+    logger.log('ERROR', 'init_failed', { error: error.errorMessage, nodeVersion: process.version });
     await api.postInitError(error).catch((postErr: unknown) => logger.log('ERROR', 'post_failed', { error: (postErr as Error).message }));
     process.exit(1);
   }
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     await edges.credentials.provide().catch((err: unknown) => logger.log('WARN', 'assume_role_failed', { error: (err as Error).message }));
   }
   const environment = forwardedEnvironment(process.env, config.forwardCredentials);
-  logger.log('INFO', 'init_done', { initMs: nowMs() - performance.timeOrigin, concurrency: config.concurrency });
+  logger.log('INFO', 'init_done', { initMs: nowMs() - performance.timeOrigin, concurrency: config.concurrency, nodeVersion: process.version });
   await runLoops({
     next: () => api.next(),
     handle: (invocation) => handleInvocation(invocation, { config, api, edges, logger, environment }),
