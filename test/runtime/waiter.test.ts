@@ -63,8 +63,12 @@ function collect(sources: AnswerSources, logger: Logger, deadlineInMs = 60_000) 
 }
 
 describe('waitForAnswer', () => {
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   it('takes an answer from the queue first, then aborts the poll and leaves no timer', async () => {
     const fake = fakeSources();

@@ -69,21 +69,23 @@ export class SqsEndpoint {
   }
 
   private receive(q: Queue, waitSeconds: number, res: http.ServerResponse): void {
-    let timer: NodeJS.Timeout | undefined;
-    const answer = () => {
-      clearTimeout(timer);
-      q.waiters = q.waiters.filter((w) => w !== answer);
+    const reply = () => {
       if (res.writableEnded || res.destroyed) return;
       const bodies = q.messages.splice(0, 10);
       sendJson(res, 200, bodies.length ? { Messages: bodies.map((Body) => ({ MessageId: randomUUID(), ReceiptHandle: randomUUID(), MD5OfBody: md5(Body), Body })) } : {});
     };
-    if (q.messages.length > 0 || waitSeconds === 0) return answer();
-    q.waiters.push(answer);
-    timer = setTimeout(answer, waitSeconds * 1000);
-    res.on('close', () => {
+    if (q.messages.length > 0 || waitSeconds === 0) return reply();
+    const stopWaiting = () => {
       clearTimeout(timer);
-      q.waiters = q.waiters.filter((w) => w !== answer);
-    });
+      q.waiters = q.waiters.filter((w) => w !== wake);
+    };
+    const wake = () => {
+      stopWaiting();
+      reply();
+    };
+    const timer = setTimeout(wake, waitSeconds * 1000);
+    q.waiters.push(wake);
+    res.on('close', stopWaiting);
   }
 }
 
