@@ -29,6 +29,7 @@ async function loop({ next, handle, logger, signal }: LoopDeps): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, NEXT_RETRY_MS));
       continue;
     }
-    await handle(invocation);
+    // handle() reports its own failures; this guards the loop against a defect in it.
+    await handle(invocation).catch((err: unknown) => logger.log('ERROR', 'invocation_crashed', { requestId: invocation.requestId, error: (err as Error).message }));
   }
 }

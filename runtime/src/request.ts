@@ -33,7 +33,7 @@ export function forwardedEnvironment(env: Record<string, string | undefined>, fo
 }
 
 /** The `Request` JSON: the event is spliced in as sent, so the debugger gets it byte for byte. */
-export function requestJson(inv: Invocation): string {
+function requestJson(inv: Invocation): string {
   const event = isJson(inv.body) ? inv.body : JSON.stringify(inv.body);
   return `{"event":${event},"context":${JSON.stringify(inv.context)}}`;
 }

@@ -100,7 +100,7 @@ function answerOf(requestId: string, body: string, sources: AnswerSources, logge
 }
 
 /** A promise-returning call as an Observable whose unsubscription aborts the call. */
-export function abortable<T>(run: (signal: AbortSignal) => Promise<T>): Observable<T> {
+function abortable<T>(run: (signal: AbortSignal) => Promise<T>): Observable<T> {
   return new Observable<T>((subscriber) => {
     const controller = new AbortController();
     run(controller.signal).then(

@@ -31,7 +31,7 @@ describe('runLoops', () => {
     expect(handled).toBe(9);
   });
 
-  it('goes on after a failed /next', async () => {
+  it('goes on after a failed /next and after a handler defect', async () => {
     const controller = new AbortController();
     const logged: string[] = [];
     let calls = 0;
@@ -43,9 +43,12 @@ describe('runLoops', () => {
         if (++calls === 1) throw new Error('connection reset');
         return { requestId: 'r', headers: {}, body: '{}' };
       },
-      handle: async () => controller.abort(),
+      handle: async () => {
+        if (calls === 2) throw new Error('defect');
+        controller.abort();
+      },
     });
-    expect(logged).toEqual(['next_failed']);
-    expect(calls).toBe(2);
+    expect(logged).toEqual(['next_failed', 'invocation_crashed']);
+    expect(calls).toBe(3);
   });
 });
