@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
@@ -17,7 +19,7 @@ import {
 } from '../../protocol/index.js';
 import { ConnectionsEndpoint } from './support/connections-endpoint.js';
 import { startTable, type TestTable } from './support/dynamo.js';
-import { LayerProcess } from './support/layer-process.js';
+import { LayerProcess, ROOT } from './support/layer-process.js';
 import { RuntimeApiServer } from './support/runtime-api-server.js';
 import { SqsEndpoint } from './support/sqs-endpoint.js';
 import { StsEndpoint } from './support/sts-endpoint.js';
@@ -37,6 +39,8 @@ describe('the built layer, one full round trip over real HTTP', () => {
   let layer: LayerProcess;
   const messages: DebuggerRequestMessage[] = [];
   let spawnedAt = 0;
+  // The layer runs from a copy outside the repository: it must need nothing from node_modules.
+  const opt = mkdtempSync(join(tmpdir(), 'plldb-opt-'));
 
   const answerAsDebugger = async (message: DebuggerRequestMessage) => {
     messages.push(message);
@@ -75,8 +79,9 @@ describe('the built layer, one full round trip over real HTTP', () => {
     sqs = await new SqsEndpoint().start();
     sts = await new StsEndpoint().start();
     connections = await new ConnectionsEndpoint('stage', (_id, data) => void answerAsDebugger(JSON.parse(data) as DebuggerRequestMessage)).start();
+    cpSync(join(ROOT, 'dist', 'layer'), opt, { recursive: true });
     spawnedAt = Date.now();
-    layer = new LayerProcess(['/bin/false', 'the-function-runtime'], {
+    const env = {
       PATH: process.env.PATH ?? '',
       AWS_LAMBDA_RUNTIME_API: runtimeApi.address,
       AWS_REGION: 'us-east-1',
@@ -90,12 +95,15 @@ describe('the built layer, one full round trip over real HTTP', () => {
       [Env.ConnectionId]: CONNECTION_ID,
       [Env.WebSocketApiEndpoint]: connections.endpoint,
       [Env.DeadlineMarginMs]: '200',
-    });
+      AWS_LAMBDA_MAX_CONCURRENCY: '2',
+    };
+    layer = new LayerProcess(['/bin/false', 'the-function-runtime'], env, join(opt, 'bin', 'bootstrap'));
   });
 
   afterAll(async () => {
     await layer.stop();
     await Promise.all([runtimeApi.close(), table.close(), sqs.close(), sts.close(), connections.close()]);
+    rmSync(opt, { recursive: true, force: true });
   });
 
   it('returns an answer written to the item (poll arm) byte for byte, then records delivery and deletes the queue', async () => {
@@ -138,8 +146,15 @@ describe('the built layer, one full round trip over real HTTP', () => {
     expect(JSON.parse(readRequestJson(await getItem('req-big')) ?? '{}').event.big).toBe(big);
   });
 
-  it('posts a timeout error before the deadline and marks the item TIMED_OUT', async () => {
-    const result = await runtimeApi.invoke(JSON.stringify({ answer: 'silent' }), { requestId: 'req-silent', deadlineMs: Date.now() + 1200 });
+  it('posts a timeout error before the deadline and marks the item TIMED_OUT, while a second invocation runs alongside', async () => {
+    const order: string[] = [];
+    const silent = runtimeApi.invoke(JSON.stringify({ answer: 'silent' }), { requestId: 'req-silent', deadlineMs: Date.now() + 1200 }).then((r) => {
+      order.push('silent');
+      return r;
+    });
+    const answered = runtimeApi.invoke(JSON.stringify({ answer: 'item' }), { requestId: 'req-beside' }).then(() => order.push('beside'));
+    const [result] = await Promise.all([silent, answered]);
+    expect(order).toEqual(['beside', 'silent']);
     expect(result.kind).toBe('error');
     expect(JSON.parse(result.body).errorMessage).toMatch(/did not answer within the function's timeout.*plldb attach --timeout/);
     expect((await getItem('req-silent'))[Attr.Status]).toBe(Status.TimedOut);
