@@ -119,12 +119,14 @@ async function deliver(deps: InvocationDeps, requestId: string, answer: Answer, 
 /** No answer by the deadline: refuse late answers (TIMED_OUT while PENDING), unless one just arrived. */
 async function timedOut(deps: InvocationDeps, inv: Invocation, received: number): Promise<DeliveredViaValue | undefined> {
   const { edges, config, logger } = deps;
-  const refused = await edges.store.finishUnanswered(inv.requestId, Status.TimedOut).catch((err: unknown) => {
+  // Half the margin at most, so the timeout error still reaches the caller if DynamoDB is slow.
+  const signal = AbortSignal.timeout(Math.max(1, Math.floor(config.deadlineMarginMs / 2)));
+  const refused = await edges.store.finishUnanswered(inv.requestId, Status.TimedOut, signal).catch((err: unknown) => {
     logger.log('WARN', 'timeout_write_failed', { requestId: inv.requestId, error: (err as Error).message });
     return true;
   });
   if (!refused) {
-    const late = answerIn(await edges.store.get(inv.requestId).catch(() => undefined));
+    const late = answerIn(await edges.store.get(inv.requestId, signal).catch(() => undefined));
     if (late) {
       logger.log('INFO', 'answer_received', { requestId: inv.requestId, via: DeliveredVia.Poll, late: true, ms: nowMs() - received });
       return deliver(deps, inv.requestId, late, DeliveredVia.Poll);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { Env } from '../../protocol/index.js';
+import { PlldbErrorType } from '../../runtime/src/errors.js';
 import { BOOTSTRAP, LayerProcess, ROOT } from './support/layer-process.js';
 import { RuntimeApiServer } from './support/runtime-api-server.js';
 
@@ -48,7 +49,7 @@ describe('the built exec wrapper (dist/layer/bin/bootstrap)', () => {
     expect(code).toBe(1);
     expect(stdout.some((l) => l.startsWith('arg:'))).toBe(false);
     const initError = await runtimeApi.initError();
-    expect(JSON.parse(initError.body)).toMatchObject({ errorType: 'PLLDB.ConfigError', errorMessage: expect.stringMatching(/DEBUGGER_WEBSOCKET_API_ENDPOINT.*https:\/\//) });
+    expect(JSON.parse(initError.body)).toMatchObject({ errorType: PlldbErrorType.Config, errorMessage: expect.stringMatching(/DEBUGGER_WEBSOCKET_API_ENDPOINT.*https:\/\//) });
   });
 
   it('finds Node.js from the runtime command when PATH has none', async () => {

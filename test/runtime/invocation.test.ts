@@ -6,7 +6,8 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomBytes } from 'node:crypto';
-import { Attr, INVALID_ANSWER_ERROR_TYPE, Status, encodeQueueMessage, type LambdaError } from '../../protocol/index.js';
+import { Attr, DeliveredVia, INVALID_ANSWER_ERROR_TYPE, QUEUE_MAX_MESSAGE_BYTES, ROLE_EXTERNAL_ID, Status, encodeQueueMessage, type LambdaError } from '../../protocol/index.js';
+import { PlldbErrorType } from '../../runtime/src/errors.js';
 import { createAwsEdges } from '../../runtime/src/aws/clients.js';
 import { loadConfig } from '../../runtime/src/config.js';
 import { handleInvocation } from '../../runtime/src/invocation.js';
@@ -78,7 +79,7 @@ describe('one invocation against the AWS edges (aws-sdk-client-mock)', () => {
     await t.invoke();
     await t.invoke();
     expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(1);
-    expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toMatchObject({ RoleArn: ROLE_ARN, ExternalId: 'plldb-debugger' });
+    expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toMatchObject({ RoleArn: ROLE_ARN, ExternalId: ROLE_EXTERNAL_ID });
     expect(t.posted).toEqual([
       { kind: 'response', body: '{"ok":true}' },
       { kind: 'response', body: '{"ok":true}' },
@@ -91,10 +92,10 @@ describe('one invocation against the AWS edges (aws-sdk-client-mock)', () => {
     const item = ddb.commandCalls(PutItemCommand)[0]?.args[0].input.Item;
     expect(item?.[Attr.Status]).toEqual({ S: Status.Pending });
     expect(item?.[Attr.QueueName]?.S).toMatch(/^plldb-req-1-[A-Za-z0-9]{8}$/);
-    expect(sqs.commandCalls(CreateQueueCommand)[0]?.args[0].input).toMatchObject({ QueueName: item?.[Attr.QueueName]?.S, Attributes: { MaximumMessageSize: '262144' } });
+    expect(sqs.commandCalls(CreateQueueCommand)[0]?.args[0].input).toMatchObject({ QueueName: item?.[Attr.QueueName]?.S, Attributes: { MaximumMessageSize: String(QUEUE_MAX_MESSAGE_BYTES) } });
     const delivered = ddb.commandCalls(UpdateItemCommand)[0]?.args[0].input;
     expect(delivered?.ExpressionAttributeValues?.[':s']).toEqual({ S: Status.Delivered });
-    expect(delivered?.ExpressionAttributeValues?.[':via']).toEqual({ S: 'poll' });
+    expect(delivered?.ExpressionAttributeValues?.[':via']).toEqual({ S: DeliveredVia.Poll });
     expect(sqs.commandCalls(DeleteQueueCommand)).toHaveLength(1);
     expect(t.eventNames()).toEqual(expect.arrayContaining(['item_written', 'queue_created', 'debugger_notified', 'answer_received', 'answer_posted', 'bookkeeping_done']));
   });
@@ -104,7 +105,7 @@ describe('one invocation against the AWS edges (aws-sdk-client-mock)', () => {
     const t = setup();
     await t.invoke();
     expect(t.posted).toHaveLength(1);
-    expect(t.posted[0]).toMatchObject({ kind: 'error', error: { errorType: 'PLLDB.DebuggerNotConnected', errorMessage: expect.stringContaining('conn-1') } });
+    expect(t.posted[0]).toMatchObject({ kind: 'error', error: { errorType: PlldbErrorType.Gone, errorMessage: expect.stringContaining('conn-1') } });
     expect(ddb.commandCalls(UpdateItemCommand)[0]?.args[0].input).toMatchObject({ ConditionExpression: '#s = :pending', ExpressionAttributeValues: expect.objectContaining({ ':s': { S: Status.Failed } }) });
     expect(ddb.commandCalls(GetItemCommand)).toHaveLength(0);
   });
@@ -113,7 +114,7 @@ describe('one invocation against the AWS edges (aws-sdk-client-mock)', () => {
     sts.on(AssumeRoleCommand).rejects(aws('AccessDenied', 'User is not authorized to perform: sts:AssumeRole'));
     const t = setup();
     await t.invoke();
-    expect(t.posted[0]).toMatchObject({ kind: 'error', error: { errorType: 'PLLDB.AssumeRoleFailed', errorMessage: expect.stringMatching(new RegExp(`${ROLE_ARN}.*execution role needs sts:AssumeRole`)) } });
+    expect(t.posted[0]).toMatchObject({ kind: 'error', error: { errorType: PlldbErrorType.AssumeRole, errorMessage: expect.stringMatching(new RegExp(`${ROLE_ARN}.*execution role needs sts:AssumeRole`)) } });
     expect(ddb.commandCalls(PutItemCommand)).toHaveLength(0);
     expect(sqs.commandCalls(CreateQueueCommand)).toHaveLength(0);
   });
@@ -148,7 +149,7 @@ describe('one invocation against the AWS edges (aws-sdk-client-mock)', () => {
     await t.invoke();
     expect(t.posted).toEqual([{ kind: 'response', body: '"via sqs"' }]);
     expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(2);
-    expect(ddb.commandCalls(UpdateItemCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':via']).toEqual({ S: 'sqs' });
+    expect(ddb.commandCalls(UpdateItemCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':via']).toEqual({ S: DeliveredVia.Sqs });
   });
 
   it('a failed CreateQueue degrades to the poll arm and the invocation still succeeds', async () => {
@@ -164,7 +165,7 @@ describe('one invocation against the AWS edges (aws-sdk-client-mock)', () => {
     ddb.on(GetItemCommand).resolves(pending);
     const t = setup();
     await t.invoke('{}', 300);
-    expect(t.posted[0]).toMatchObject({ kind: 'error', error: { errorType: 'PLLDB.DebuggerTimeout', errorMessage: expect.stringContaining('plldb attach --timeout') } });
+    expect(t.posted[0]).toMatchObject({ kind: 'error', error: { errorType: PlldbErrorType.Timeout, errorMessage: expect.stringContaining('plldb attach --timeout') } });
     expect(ddb.commandCalls(UpdateItemCommand)[0]?.args[0].input).toMatchObject({ ConditionExpression: '#s = :pending', ExpressionAttributeValues: expect.objectContaining({ ':s': { S: Status.TimedOut } }) });
   });
 
@@ -184,7 +185,7 @@ describe('one invocation against the AWS edges (aws-sdk-client-mock)', () => {
     const t = setup();
     const event = JSON.stringify({ data: randomBytes(450 * 1024).toString('base64') });
     await t.invoke(event);
-    expect(t.posted[0]).toMatchObject({ kind: 'error', error: { errorType: 'PLLDB.EventTooLarge', errorMessage: expect.stringContaining(`${Buffer.byteLength(event)} bytes`) } });
+    expect(t.posted[0]).toMatchObject({ kind: 'error', error: { errorType: PlldbErrorType.TooLarge, errorMessage: expect.stringContaining(`${Buffer.byteLength(event)} bytes`) } });
     expect(ddb.commandCalls(PutItemCommand)).toHaveLength(0);
     expect(sqs.commandCalls(CreateQueueCommand)).toHaveLength(0);
   });

@@ -6,6 +6,7 @@ import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   Attr,
+  DEBUGGER_ERROR_TYPE,
   DEFAULT_TABLE_NAME,
   DeliveredVia,
   Env,
@@ -132,8 +133,8 @@ describe('the built layer, one full round trip over real HTTP', () => {
   it('returns a plain-string Error as a DebuggerError', async () => {
     const result = await runtimeApi.invoke(JSON.stringify({ answer: 'error-string' }));
     expect(result.kind).toBe('error');
-    expect(JSON.parse(result.body)).toEqual({ errorMessage: 'handler blew up', errorType: 'DebuggerError', stackTrace: [] });
-    expect(result.headers['lambda-runtime-function-error-type']).toBe('DebuggerError');
+    expect(JSON.parse(result.body)).toEqual({ errorMessage: 'handler blew up', errorType: DEBUGGER_ERROR_TYPE, stackTrace: [] });
+    expect(result.headers['lambda-runtime-function-error-type']).toBe(DEBUGGER_ERROR_TYPE);
   });
 
   it('leaves an event over the WebSocket limit out of the message; the item still has it', async () => {

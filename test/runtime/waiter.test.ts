@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { Attr, encodeQueueMessage, readAnswer, type Answer } from '../../protocol/index.js';
+import { Attr, DEBUGGER_ERROR_TYPE, DeliveredVia, encodeQueueMessage, readAnswer, type Answer } from '../../protocol/index.js';
 import { QueueMissingError } from '../../runtime/src/aws/ports.js';
 import type { Logger } from '../../runtime/src/logger.js';
 import { waitForAnswer, type AnswerSources, type WaitResult } from '../../runtime/src/waiter.js';
@@ -77,7 +77,7 @@ describe('waitForAnswer', () => {
     await jest.advanceTimersByTimeAsync(250);
     fake.deliver(encodeQueueMessage({ type: 'answer', requestId: 'req-x', answer: OK }));
     await jest.advanceTimersByTimeAsync(0);
-    expect(run.results).toEqual([{ kind: 'answer', answer: OK, via: 'sqs' }]);
+    expect(run.results).toEqual([{ kind: 'answer', answer: OK, via: DeliveredVia.Sqs }]);
     expect(run.isDone()).toBe(true);
     expect(fake.signals.every((s) => s.aborted)).toBe(true);
     expect(jest.getTimerCount()).toBe(0);
@@ -87,7 +87,7 @@ describe('waitForAnswer', () => {
     const fake = fakeSources({ itemAnsweredAt: 450 });
     const run = collect(fake.sources, recordingLogger().logger);
     await jest.advanceTimersByTimeAsync(500);
-    expect(run.results).toEqual([{ kind: 'answer', answer: OK, via: 'poll' }]);
+    expect(run.results).toEqual([{ kind: 'answer', answer: OK, via: DeliveredVia.Poll }]);
     expect(fake.signals.every((s) => s.aborted)).toBe(true);
     expect(jest.getTimerCount()).toBe(0);
   });
@@ -116,7 +116,7 @@ describe('waitForAnswer', () => {
     const fake = fakeSources({ itemAnsweredAt: 0, item: { [Attr.ResponseCode]: 500, [Attr.Error]: 'boom' } });
     const run = collect(fake.sources, recordingLogger().logger);
     await jest.advanceTimersByTimeAsync(0);
-    expect(run.results[0]).toMatchObject({ via: 'poll', answer: { kind: 'error', error: { errorMessage: 'boom', errorType: 'DebuggerError' } } });
+    expect(run.results[0]).toMatchObject({ via: DeliveredVia.Poll, answer: { kind: 'error', error: { errorMessage: 'boom', errorType: DEBUGGER_ERROR_TYPE } } });
   });
 
   it('accepts an upstream-named answer (StatusCode, ErrorMessage) read through a pointer message', async () => {
@@ -142,7 +142,7 @@ describe('waitForAnswer', () => {
     expect(events.filter((e) => e.event === 'queue_message_ignored')).toHaveLength(2);
     fake.deliver(encodeQueueMessage({ type: 'answer', requestId: 'req-x', answer: OK }));
     await jest.advanceTimersByTimeAsync(0);
-    expect(run.results).toEqual([{ kind: 'answer', answer: OK, via: 'sqs' }]);
+    expect(run.results).toEqual([{ kind: 'answer', answer: OK, via: DeliveredVia.Sqs }]);
   });
 
   it('degrades to the poll arm when the SQS arm fails, logging it once', async () => {
@@ -151,7 +151,7 @@ describe('waitForAnswer', () => {
     const { logger, events } = recordingLogger();
     const run = collect(fake.sources, logger);
     await jest.advanceTimersByTimeAsync(2100);
-    expect(run.results).toEqual([{ kind: 'answer', answer: OK, via: 'poll' }]);
+    expect(run.results).toEqual([{ kind: 'answer', answer: OK, via: DeliveredVia.Poll }]);
     expect(events.filter((e) => e.event === 'sqs_arm_degraded')).toHaveLength(1);
   });
 
@@ -165,7 +165,7 @@ describe('waitForAnswer', () => {
     await jest.advanceTimersByTimeAsync(1000);
     fake.deliver(encodeQueueMessage({ type: 'answer', requestId: 'req-x', answer: OK }));
     await jest.advanceTimersByTimeAsync(0);
-    expect(run.results).toEqual([{ kind: 'answer', answer: OK, via: 'sqs' }]);
+    expect(run.results).toEqual([{ kind: 'answer', answer: OK, via: DeliveredVia.Sqs }]);
     expect(calls).toBe(4);
     expect(events.map((e) => e.event)).not.toContain('sqs_arm_degraded');
   });
@@ -174,7 +174,7 @@ describe('waitForAnswer', () => {
     const fake = fakeSources({ itemAnsweredAt: 300, queueUrl: Promise.resolve(undefined) });
     const run = collect(fake.sources, recordingLogger().logger);
     await jest.advanceTimersByTimeAsync(300);
-    expect(run.results).toEqual([{ kind: 'answer', answer: OK, via: 'poll' }]);
+    expect(run.results).toEqual([{ kind: 'answer', answer: OK, via: DeliveredVia.Poll }]);
   });
 
   it('keeps polling through a failing read, logging it once', async () => {

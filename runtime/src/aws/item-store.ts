@@ -34,7 +34,7 @@ export class DynamoDbItemStore implements ItemStore {
     );
   }
 
-  async finishUnanswered(requestId: string, status: typeof Status.TimedOut | typeof Status.Failed): Promise<boolean> {
+  async finishUnanswered(requestId: string, status: typeof Status.TimedOut | typeof Status.Failed, signal?: AbortSignal): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateItemCommand({
@@ -45,6 +45,7 @@ export class DynamoDbItemStore implements ItemStore {
           ExpressionAttributeNames: { '#s': Attr.Status },
           ExpressionAttributeValues: marshall({ ':s': status, ':pending': Status.Pending }),
         }),
+        { abortSignal: signal },
       );
       return true;
     } catch (err) {

@@ -7,7 +7,7 @@ export interface ItemStore {
   get(requestId: string, signal?: AbortSignal): Promise<Record<string, unknown> | undefined>;
   markDelivered(requestId: string, via: DeliveredViaValue, at: number): Promise<void>;
   /** Sets TIMED_OUT (or FAILED) only while the item is PENDING; false when the condition failed. */
-  finishUnanswered(requestId: string, status: typeof Status.TimedOut | typeof Status.Failed): Promise<boolean>;
+  finishUnanswered(requestId: string, status: typeof Status.TimedOut | typeof Status.Failed, signal?: AbortSignal): Promise<boolean>;
 }
 
 /** The per-invocation queues. */
