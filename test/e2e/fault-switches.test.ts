@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Attr, DeliveredVia, Env, Status } from '../../protocol/index.js';
+import { PlldbErrorType } from '../../runtime/src/errors.js';
 import { echoWith, errorOf, startWorld, type World } from './support/world.js';
 
 const SLOW_POLL = { [Env.PollFastMs]: '60000', [Env.PollMaxMs]: '60000' };
@@ -57,6 +58,8 @@ describe('end to end: the sandbox fault switches against the real layer', () => 
     world.attach('no-role');
     world.sandbox.conditions.failSts('AccessDenied');
     const result = await world.sandbox.invoke('no-role', {});
-    expect(errorOf(result).errorMessage).toContain(world.sandbox.roleArn);
+    const error = errorOf(result);
+    expect(error.errorType).toBe(PlldbErrorType.AssumeRole);
+    expect(error.errorMessage).toContain(world.sandbox.roleArn);
   });
 });
