@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { Attr, DeliveredVia, Env, Status } from '../../protocol/index.js';
+import { Attr, DeliveredVia, EXEC_WRAPPER_PATH, Env, Status } from '../../protocol/index.js';
 import { echoWith, errorOf, startWorld, type World } from './support/world.js';
 
 /** The poll arm asks once at the start, then not again for a minute: only the SQS arm can answer in time. */
@@ -15,8 +15,11 @@ describe('end to end: how an answer reaches the function (real layer, relay and 
     world = await startWorld();
     world.attach('slow-poll', { env: SLOW_POLL });
     world.attach('default-poll');
-    world.attach('detached');
-    world.sandbox.functions.updateFunctionConfiguration('detached', { environment: { [Env.ExecWrapper]: '/opt/bin/bootstrap' } });
+    world.attach('python', { kind: 'python' });
+    for (const [name, kind] of [['detached', 'node'], ['python-detached', 'python']] as const) {
+      world.attach(name, { kind });
+      world.sandbox.functions.updateFunctionConfiguration(name, { environment: { [Env.ExecWrapper]: EXEC_WRAPPER_PATH } });
+    }
   });
 
   afterEach(() => {
@@ -76,6 +79,18 @@ describe('end to end: how an answer reaches the function (real layer, relay and 
     const result = await world.sandbox.invoke('slow-poll', { orderId: 42 });
     expect(result.functionError).toBe('Unhandled');
     expect(errorOf(result)).toMatchObject({ errorType: 'ValidationError', errorMessage: 'order 42 has no lines' });
+  });
+
+  it('debugs a Python function through the standalone layer the same way', async () => {
+    world.debuggerClient.behaviour = echoWith((event) => ({ fromDebugger: event }));
+    const [result, request] = await Promise.all([world.sandbox.invoke('python', { lang: 'py' }), world.debuggerClient.request('python')]);
+    expect(request.runtime).toContain('python3.12');
+    expect(JSON.parse(result.payload)).toEqual({ fromDebugger: { lang: 'py' } });
+  });
+
+  it("runs a Python function's own handler through the standalone layer without the debugger variables", async () => {
+    const result = await world.sandbox.invoke('python-detached', { plain: 'py' });
+    expect(JSON.parse(result.payload)).toEqual({ handledBy: 'own-python-handler', event: { plain: 'py' }, requestId: result.requestId });
   });
 
   it("runs the function's own handler, untouched, without the debugger variables", async () => {

@@ -7,14 +7,21 @@ import { Attr, DEFAULT_QUEUE_PREFIX } from '../../../protocol/index.js';
 import { SANDBOX_LAYERS, startSandbox, type InvokeResult, type Sandbox, type SandboxOptions } from '../../../sandbox/index.js';
 import { TestDebugger } from './test-debugger.js';
 
-/** The function's own handler: what pass-through mode runs. */
-const HANDLER = `export const handler = async (event, context) => ({ handledBy: 'own-handler', event, requestId: context.awsRequestId });\n`;
+/** The function's own handlers (Node.js and Python): what pass-through mode runs. */
+const NODE_HANDLER = `export const handler = async (event, context) => ({ handledBy: 'own-handler', event, requestId: context.awsRequestId });\n`;
+const PYTHON_HANDLER = `def handler(event, context):\n    return {"handledBy": "own-python-handler", "event": event, "requestId": context.aws_request_id}\n`;
+
+/** A Node.js function with the Node.js layer, or a Python one with the standalone layer (which brings its own Node.js). */
+const KINDS = {
+  node: { runtime: 'nodejs22.x', handler: 'index.handler', layer: SANDBOX_LAYERS.node.arn },
+  python: { runtime: 'python3.12', handler: 'app.handler', layer: SANDBOX_LAYERS.standaloneX8664.arn },
+} as const;
 
 export interface World {
   sandbox: Sandbox;
   debuggerClient: TestDebugger;
   /** Creates a Node.js function with the PLLDB layer, attached to the test debugger (or given variables). */
-  attach(name: string, settings?: { env?: Record<string, string>; timeout?: number; connectionId?: string }): void;
+  attach(name: string, settings?: { env?: Record<string, string>; timeout?: number; connectionId?: string; kind?: keyof typeof KINDS }): void;
   /** The request item, read consistently (undefined when there is none). */
   item(requestId: string): Promise<Record<string, unknown> | undefined>;
   /** Reads the item until `check` holds (the runtime records delivery just after the caller has its answer). */
@@ -29,7 +36,8 @@ export interface World {
 /** One sandbox, one connected test debugger and a handler folder: shared by the tests of one file. */
 export async function startWorld(options: SandboxOptions = {}): Promise<World> {
   const codeDir = mkdtempSync(join(tmpdir(), 'plldb-e2e-'));
-  writeFileSync(join(codeDir, 'index.mjs'), HANDLER);
+  writeFileSync(join(codeDir, 'index.mjs'), NODE_HANDLER);
+  writeFileSync(join(codeDir, 'app.py'), PYTHON_HANDLER);
   const sandbox = await startSandbox(options);
   const dynamo = new DynamoDBClient({
     region: sandbox.region,
@@ -53,12 +61,13 @@ export async function startWorld(options: SandboxOptions = {}): Promise<World> {
     sandbox,
     debuggerClient,
     attach(name, settings = {}) {
+      const kind = KINDS[settings.kind ?? 'node'];
       sandbox.createFunction({
         name,
-        runtime: 'nodejs22.x',
-        handler: 'index.handler',
+        runtime: kind.runtime,
+        handler: kind.handler,
         codeDir,
-        layers: [SANDBOX_LAYERS.node.arn],
+        layers: [kind.layer],
         timeout: settings.timeout ?? 10,
         environment: { ...sandbox.debugEnvironment(settings.connectionId ?? debuggerClient.connectionId), ...settings.env },
       });
