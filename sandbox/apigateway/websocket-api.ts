@@ -173,9 +173,9 @@ export class WebSocketApi {
   private async manage(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const operation = MANAGEMENT_OPERATIONS[req.method ?? ''] ?? req.method ?? '';
-    this.options.onRequest?.({ service: 'ApiGatewayManagementApi', operation, accessKeyId: accessKeyOf(req) });
-    await this.conditions.delayCall(closeSignal(res));
     const match = /^\/([^/]+)\/@connections\/([^/?]+)$/.exec(new URL(req.url ?? '/', 'http://localhost').pathname);
+    this.options.onRequest?.({ service: 'ApiGatewayManagementApi', operation, accessKeyId: accessKeyOf(req), ...(match ? { resource: decodeURIComponent(match[2] as string) } : {}) });
+    await this.conditions.delayCall(closeSignal(res));
     if (!match || decodeURIComponent(match[1] as string) !== this.stage) {
       apiError(res, 403, 'ForbiddenException', 'Forbidden');
       return;

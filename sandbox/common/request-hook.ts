@@ -5,6 +5,8 @@ export interface AwsRequest {
   operation: string;
   /** The SigV4 access key id that signed it, when signed. */
   accessKeyId: string | undefined;
+  /** What it acted on, where that tells invocations apart: the SQS queue name, the WebSocket connection id. */
+  resource?: string;
 }
 
 export type RequestHook = (request: AwsRequest) => void;

@@ -84,7 +84,7 @@ export class SqsService {
     const target = String(req.headers['x-amz-target'] ?? '');
     const [service, name = ''] = target.split('.');
     const senderId = accessKeyOf(req);
-    this.options.onRequest?.({ service: 'SQS', operation: name, accessKeyId: senderId });
+    this.options.onRequest?.({ service: 'SQS', operation: name, accessKeyId: senderId, ...queueNameIn(raw) });
     await this.conditions.delayCall(signal);
     try {
       const operation = this.operations[name];
@@ -274,6 +274,17 @@ function firstInvalidCodePoint(body: string): number | undefined {
     if (!allowed) return c;
   }
   return undefined;
+}
+
+/** The queue a request names (for request records); nothing when the body is not readable. */
+function queueNameIn(raw: Buffer): { resource?: string } {
+  try {
+    const input = JSON.parse(raw.toString('utf8')) as { QueueUrl?: unknown; QueueName?: unknown };
+    const name = typeof input.QueueName === 'string' ? input.QueueName : typeof input.QueueUrl === 'string' ? input.QueueUrl.split('/').pop() : undefined;
+    return name ? { resource: name } : {};
+  } catch {
+    return {};
+  }
 }
 
 function parseInput(raw: Buffer): Input {

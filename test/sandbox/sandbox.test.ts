@@ -95,8 +95,12 @@ describe('startSandbox', () => {
     sandbox.resetMetrics();
     expect(await debuggerClient.answer('fast-path-1', '{"ok":true}')).toEqual({ type: 'response-accepted', requestId: 'fast-path-1' });
     expect(await receive(queueUrl, 5)).toEqual([{ type: 'answer', requestId: 'fast-path-1', answer: { kind: 'response', statusCode: 200, body: '{"ok":true}' } }]);
-    const byCaller = sandbox.metrics().requestsByCaller;
-    expect(byCaller['websocket-routes']).toMatchObject({ 'DynamoDB.UpdateItem': 1, 'SQS.SendMessage': 1, 'ApiGatewayManagementApi.PostToConnection': 1 });
+    const { requestsByCaller, requestLog } = sandbox.metrics();
+    expect(requestsByCaller['websocket-routes']).toMatchObject({ 'DynamoDB.UpdateItem': 1, 'SQS.SendMessage': 1, 'ApiGatewayManagementApi.PostToConnection': 1 });
+    const send = requestLog.find((r) => r.caller === 'websocket-routes' && r.operation === 'SendMessage');
+    expect(send?.resource).toBe(queueUrl.split('/').pop());
+    const reply = requestLog.find((r) => r.operation === 'PostToConnection');
+    expect(reply?.resource).toBe(debuggerClient.connectionId);
   });
 
   it('relays an answer from the stream when the fast path is off, and holds it while the relay is stopped', async () => {
