@@ -1,11 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Attr, DeliveredVia, EXEC_WRAPPER_PATH, Env, Status } from '../../protocol/index.js';
-import { echoWith, errorOf, startWorld, type World } from './support/world.js';
+import { SLOW_POLL, THINK_MS, echoWith, errorOf, startWorld, type World } from './support/world.js';
 
-/** The poll arm asks once at the start, then not again for a minute: only the SQS arm can answer in time. */
-const SLOW_POLL = { [Env.PollFastMs]: '60000', [Env.PollMaxMs]: '60000' };
-/** Long enough for the runtime's first poll to have come back empty. */
-const THINK_MS = 200;
 const delivered = (item: Record<string, unknown>) => item[Attr.Status] === Status.Delivered;
 
 describe('end to end: how an answer reaches the function (real layer, relay and route handlers)', () => {

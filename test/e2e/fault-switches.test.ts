@@ -1,9 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { Attr, DeliveredVia, Env, Status } from '../../protocol/index.js';
+import { Attr, DeliveredVia, Status } from '../../protocol/index.js';
 import { PlldbErrorType } from '../../runtime/src/errors.js';
-import { echoWith, errorOf, startWorld, type World } from './support/world.js';
+import { SLOW_POLL, THINK_MS, echoWith, errorOf, startWorld, type World } from './support/world.js';
 
-const SLOW_POLL = { [Env.PollFastMs]: '60000', [Env.PollMaxMs]: '60000' };
 const STREAM_DELAY_MS = 1000;
 const delivered = (item: Record<string, unknown>) => item[Attr.Status] === Status.Delivered;
 
@@ -31,7 +30,7 @@ describe('end to end: the sandbox fault switches against the real layer', () => 
   });
 
   it('absorbs a short DynamoDB throttling burst (the SDK retries) and still answers', async () => {
-    world.debuggerClient.behaviour = echoWith(() => 'after throttling', 200);
+    world.debuggerClient.behaviour = echoWith(() => 'after throttling', THINK_MS);
     world.sandbox.conditions.throttleDynamoDb(2);
     const started = Date.now();
     const result = await world.sandbox.invoke('faults', {});
@@ -44,7 +43,7 @@ describe('end to end: the sandbox fault switches against the real layer', () => 
     world.sandbox.conditions.streamDelayMs = STREAM_DELAY_MS;
     let answeredAt = 0;
     world.debuggerClient.behaviour = async (request, client) => {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise((resolve) => setTimeout(resolve, THINK_MS));
       answeredAt = Date.now();
       return client.answer(request.requestId, '"relayed late"');
     };

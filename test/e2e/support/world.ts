@@ -3,7 +3,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Attr, DEFAULT_QUEUE_PREFIX } from '../../../protocol/index.js';
+import { Attr, DEFAULT_QUEUE_PREFIX, Env } from '../../../protocol/index.js';
 import { SANDBOX_LAYERS, startSandbox, type InvokeResult, type Sandbox, type SandboxOptions } from '../../../sandbox/index.js';
 import { TestDebugger } from './test-debugger.js';
 
@@ -95,16 +95,18 @@ export async function startWorld(options: SandboxOptions = {}): Promise<World> {
   };
 }
 
+/** The poll arm asks once at the start, then not again for a minute: only the SQS arm can answer in time. */
+export const SLOW_POLL = { [Env.PollFastMs]: '60000', [Env.PollMaxMs]: '60000' };
+/** How long the test debugger "thinks": long enough for the runtime's first poll to have come back empty, even on a busy machine. */
+export const THINK_MS = 400;
+
 /** The caller's view of a failed invocation: Lambda's error document. */
 export function errorOf(result: InvokeResult): { errorType: string; errorMessage: string } {
   if (result.functionError === undefined) throw new Error(`expected a function error, got ${result.payload}`);
   return JSON.parse(result.payload) as { errorType: string; errorMessage: string };
 }
 
-/**
- * Answers every request with a JSON result built from the request, after `delayMs` (long enough
- * for the runtime's first poll to have come back empty, so the answer travels as a person's would).
- */
+/** Answers every request with a JSON result built from the request, after `delayMs`. */
 export function echoWith(build: (event: unknown, requestId: string) => unknown, delayMs = 0) {
   return async (request: { requestId: string; event?: string }, client: TestDebugger): Promise<unknown> => {
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
