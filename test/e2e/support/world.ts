@@ -22,6 +22,8 @@ export interface World {
   debuggerClient: TestDebugger;
   /** Creates a Node.js function with the PLLDB layer, attached to the test debugger (or given variables). */
   attach(name: string, settings?: { env?: Record<string, string>; timeout?: number; connectionId?: string; kind?: keyof typeof KINDS }): void;
+  /** Creates a function without PLLDB: its own handler answers. */
+  plain(name: string, kind?: keyof typeof KINDS): void;
   /** The request item, read consistently (undefined when there is none). */
   item(requestId: string): Promise<Record<string, unknown> | undefined>;
   /** Reads the item until `check` holds (the runtime records delivery just after the caller has its answer). */
@@ -71,6 +73,10 @@ export async function startWorld(options: SandboxOptions = {}): Promise<World> {
         timeout: settings.timeout ?? 10,
         environment: { ...sandbox.debugEnvironment(settings.connectionId ?? debuggerClient.connectionId), ...settings.env },
       });
+    },
+    plain(name, kindName = 'node') {
+      const kind = KINDS[kindName];
+      sandbox.createFunction({ name, runtime: kind.runtime, handler: kind.handler, codeDir });
     },
     item,
     async itemWhen(requestId, check) {
