@@ -1,0 +1,56 @@
+import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { Attr, Status, type DeliveredViaValue } from '../../../protocol/index.js';
+import type { ItemStore } from './ports.js';
+
+export class DynamoDbItemStore implements ItemStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async put(item: Record<string, unknown>): Promise<void> {
+    // No condition: Lambda retries an invocation with the same request id, and the retry replaces the finished item.
+    await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: marshall(item, { removeUndefinedValues: true }) }));
+  }
+
+  async get(requestId: string, signal?: AbortSignal): Promise<Record<string, unknown> | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: marshall({ [Attr.RequestId]: requestId }), ConsistentRead: true }),
+      { abortSignal: signal },
+    );
+    return out.Item ? unmarshall(out.Item) : undefined;
+  }
+
+  async markDelivered(requestId: string, via: DeliveredViaValue, at: number): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall({ [Attr.RequestId]: requestId }),
+        UpdateExpression: 'SET #s = :s, #at = :at, #via = :via',
+        ExpressionAttributeNames: { '#s': Attr.Status, '#at': Attr.DeliveredAt, '#via': Attr.DeliveredVia },
+        ExpressionAttributeValues: marshall({ ':s': Status.Delivered, ':at': at, ':via': via }),
+      }),
+    );
+  }
+
+  async finishUnanswered(requestId: string, status: typeof Status.TimedOut | typeof Status.Failed, signal?: AbortSignal): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall({ [Attr.RequestId]: requestId }),
+          UpdateExpression: 'SET #s = :s',
+          ConditionExpression: '#s = :pending',
+          ExpressionAttributeNames: { '#s': Attr.Status },
+          ExpressionAttributeValues: marshall({ ':s': status, ':pending': Status.Pending }),
+        }),
+        { abortSignal: signal },
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+}

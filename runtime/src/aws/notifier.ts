@@ -1,0 +1,17 @@
+import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { ConnectionGoneError, type Notifier } from './ports.js';
+
+export class WebSocketNotifier implements Notifier {
+  constructor(private readonly client: ApiGatewayManagementApiClient) {}
+
+  async post(connectionId: string, data: string): Promise<void> {
+    try {
+      await this.client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(data, 'utf8') }));
+    } catch (err) {
+      if (err instanceof GoneException || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 410) {
+        throw new ConnectionGoneError(connectionId);
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,168 @@
+import { firstValueFrom } from 'rxjs';
+import { DeliveredVia, Status, queueNameFor, readAnswer, type Answer, type DeliveredViaValue } from '../../protocol/index.js';
+import type { AwsEdges } from './aws/clients.js';
+import { ConnectionGoneError } from './aws/ports.js';
+import type { RuntimeConfig } from './config.js';
+import { invocationContext } from './context.js';
+import { PlldbError, PlldbErrorType, toLambdaError } from './errors.js';
+import { nowMs, type Logger } from './logger.js';
+import { debuggerMessage, requestItem, type Invocation } from './request.js';
+import type { NextInvocation, RuntimeApiClient } from './runtime-api/client.js';
+import { RuntimeApiError } from './runtime-api/client.js';
+import { waitForAnswer } from './waiter.js';
+
+export interface InvocationDeps {
+  config: RuntimeConfig;
+  api: Pick<RuntimeApiClient, 'postResponse' | 'postError'>;
+  edges: AwsEdges;
+  logger: Logger;
+  /** The forwarded environment (credentials already redacted), computed once at init. */
+  environment: Record<string, string>;
+}
+
+/**
+ * One invocation end to end: request item, queue, notification, wait, answer, bookkeeping.
+ * Never throws: every failure becomes an error posted to the Runtime API and a log line.
+ */
+export async function handleInvocation(next: NextInvocation, deps: InvocationDeps): Promise<void> {
+  const { requestId } = next;
+  const { config, edges, logger } = deps;
+  const received = nowMs();
+  logger.log('INFO', 'invocation_received', { requestId, eventBytes: Buffer.byteLength(next.body) });
+  let queueUrl: Promise<string | undefined> = Promise.resolve(undefined);
+  let delivered: DeliveredViaValue | undefined;
+  try {
+    const inv: Invocation = { requestId, body: next.body, context: invocationContext(requestId, next.headers, config.function) };
+    edges.credentials.useRoleOf(inv.context.invokedFunctionArn);
+    await edges.credentials.provide();
+    const queueName = queueNameFor(config.queuePrefix, requestId);
+    const item = requestItem(config, inv, deps.environment, queueName, Date.now());
+    queueUrl = createQueue(deps, requestId, queueName);
+    await edges.store.put(item);
+    logger.log('INFO', 'item_written', { requestId, ms: nowMs() - received });
+    await notify(deps, inv);
+    const result = await firstValueFrom(
+      waitForAnswer({
+        requestId,
+        logger,
+        poll: config.poll,
+        deadlineInMs: Math.max(0, inv.context.deadlineMs - config.deadlineMarginMs - Date.now()),
+        sources: {
+          readAnswer: async (signal) => answerIn(await edges.store.get(requestId, signal)),
+          queueUrl,
+          receive: (url, signal) => edges.queues.receive(url, signal),
+        },
+      }),
+    );
+    if (result.kind === 'answer') {
+      logger.log('INFO', 'answer_received', { requestId, via: result.via, ms: nowMs() - received });
+      delivered = await deliver(deps, requestId, result.answer, result.via);
+    } else {
+      delivered = await timedOut(deps, inv, received);
+    }
+  } catch (err) {
+    logger.log('ERROR', 'invocation_failed', { requestId, reason: err instanceof PlldbError ? err.reason : 'error', error: err instanceof Error ? err.message : String(err) });
+    await post(deps, requestId, () => deps.api.postError(requestId, toLambdaError(err)));
+  }
+  await bookkeeping(deps, requestId, delivered, queueUrl);
+}
+
+function createQueue({ edges, logger }: InvocationDeps, requestId: string, queueName: string): Promise<string | undefined> {
+  const started = nowMs();
+  return edges.queues.create(queueName).then(
+    (url) => {
+      logger.log('INFO', 'queue_created', { requestId, queueName, ms: nowMs() - started });
+      return url;
+    },
+    (err: unknown) => {
+      logger.log('WARN', 'queue_create_failed', { requestId, queueName, error: (err as Error).message, fallback: 'poll' });
+      return undefined;
+    },
+  );
+}
+
+async function notify(deps: InvocationDeps, inv: Invocation): Promise<void> {
+  const { config, edges, logger } = deps;
+  try {
+    await edges.notifier.post(config.connectionId, debuggerMessage(config, inv, deps.environment));
+  } catch (err) {
+    if (!(err instanceof ConnectionGoneError)) throw err;
+    await edges.store.finishUnanswered(inv.requestId, Status.Failed).catch(() => undefined);
+    throw new PlldbError(
+      `No debugger is connected: WebSocket connection ${config.connectionId} is gone (410). Start \`plldb debug\` and attach the function again (\`plldb attach\`), or detach it (\`plldb detach\`) to run it normally.`,
+      PlldbErrorType.Gone,
+      'debugger_gone',
+    );
+  }
+  logger.log('INFO', 'debugger_notified', { requestId: inv.requestId });
+}
+
+async function deliver(deps: InvocationDeps, requestId: string, answer: Answer, via: DeliveredViaValue): Promise<DeliveredViaValue | undefined> {
+  const posted = await post(deps, requestId, async () => {
+    if (answer.kind === 'error') return deps.api.postError(requestId, answer.error);
+    try {
+      await deps.api.postResponse(requestId, answer.body);
+    } catch (err) {
+      if (!(err instanceof RuntimeApiError && err.status === 413)) throw err;
+      await deps.api.postError(requestId, {
+        errorMessage: `The debugger's response (${Buffer.byteLength(answer.body)} bytes) is larger than Lambda accepts: ${err.message}`,
+        errorType: PlldbErrorType.Failed,
+        stackTrace: [],
+      });
+    }
+  });
+  if (!posted) return undefined;
+  deps.logger.log('INFO', 'answer_posted', { requestId, via, kind: answer.kind });
+  return via;
+}
+
+/** No answer by the deadline: refuse late answers (TIMED_OUT while PENDING), unless one just arrived. */
+async function timedOut(deps: InvocationDeps, inv: Invocation, received: number): Promise<DeliveredViaValue | undefined> {
+  const { edges, config, logger } = deps;
+  // Half the margin at most, so the timeout error still reaches the caller if DynamoDB is slow.
+  const signal = AbortSignal.timeout(Math.max(1, Math.floor(config.deadlineMarginMs / 2)));
+  const refused = await edges.store.finishUnanswered(inv.requestId, Status.TimedOut, signal).catch((err: unknown) => {
+    logger.log('WARN', 'timeout_write_failed', { requestId: inv.requestId, error: (err as Error).message });
+    return true;
+  });
+  if (!refused) {
+    const late = answerIn(await edges.store.get(inv.requestId, signal).catch(() => undefined));
+    if (late) {
+      logger.log('INFO', 'answer_received', { requestId: inv.requestId, via: DeliveredVia.Poll, late: true, ms: nowMs() - received });
+      return deliver(deps, inv.requestId, late, DeliveredVia.Poll);
+    }
+  }
+  const seconds = Math.round((inv.context.deadlineMs - received) / 1000);
+  throw new PlldbError(
+    `The debugger did not answer within the function's timeout (about ${seconds} s; PLLDB answers ${config.deadlineMarginMs} ms before the deadline). Raise the timeout with \`plldb attach --timeout <seconds>\` or the function's Timeout setting.`,
+    PlldbErrorType.Timeout,
+    'deadline',
+  );
+}
+
+/** After the caller has its answer, before the next /next: record delivery and delete the queue. */
+async function bookkeeping(deps: InvocationDeps, requestId: string, via: DeliveredViaValue | undefined, queueUrl: Promise<string | undefined>): Promise<void> {
+  const { edges, logger } = deps;
+  const started = nowMs();
+  const warn = (what: string) => (err: unknown) => logger.log('WARN', 'bookkeeping_failed', { requestId, what, error: (err as Error).message });
+  await Promise.all([
+    via ? edges.store.markDelivered(requestId, via, Date.now()).catch(warn('mark_delivered')) : undefined,
+    queueUrl.then((url) => (url ? edges.queues.delete(url) : undefined)).catch(warn('delete_queue')),
+  ]);
+  logger.log('INFO', 'bookkeeping_done', { requestId, ms: nowMs() - started });
+}
+
+/** Posts to the Runtime API; a refusal is logged (the invocation is lost to Lambda anyway) and never stops the loop. */
+async function post(deps: InvocationDeps, requestId: string, send: () => Promise<void>): Promise<boolean> {
+  try {
+    await send();
+    return true;
+  } catch (err) {
+    deps.logger.log('ERROR', 'post_failed', { requestId, error: (err as Error).message });
+    return false;
+  }
+}
+
+function answerIn(item: Record<string, unknown> | undefined): Answer | undefined {
+  return item ? readAnswer(item) : undefined;
+}

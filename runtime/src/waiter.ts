@@ -1,0 +1,131 @@
+import { EMPTY, Observable, catchError, concatMap, defer, filter, from, map, merge, of, repeat, retry, switchMap, take, throwError, timer } from 'rxjs';
+import { DeliveredVia, ProtocolError, decodeQueueMessage, type Answer, type DeliveredViaValue } from '../../protocol/index.js';
+import type { PollTuning } from './config.js';
+import { QueueMissingError } from './aws/ports.js';
+import type { Logger } from './logger.js';
+
+/** A new queue may take about a second before ReceiveMessage finds it. */
+const QUEUE_MISSING_RETRY_MS = 250;
+const QUEUE_MISSING_RETRIES = 12;
+
+export type WaitResult = { kind: 'answer'; answer: Answer; via: DeliveredViaValue } | { kind: 'deadline' };
+
+export interface AnswerSources {
+  /** Consistent read of the item's answer, undefined while unanswered. */
+  readAnswer(signal: AbortSignal): Promise<Answer | undefined>;
+  /** The invocation's queue URL; undefined when CreateQueue failed (already logged). */
+  queueUrl: Promise<string | undefined>;
+  /** One long poll of the queue: the message bodies. */
+  receive(queueUrl: string, signal: AbortSignal): Promise<string[]>;
+}
+
+export interface WaitOptions {
+  requestId: string;
+  sources: AnswerSources;
+  poll: PollTuning;
+  /** Milliseconds until the runtime must give up and post a timeout error. */
+  deadlineInMs: number;
+  logger: Logger;
+}
+
+/**
+ * The first answer from either arm, or the deadline: `merge` of a DynamoDB poll arm and an SQS
+ * long-poll arm, `take(1)`. Unsubscribing (which take(1) does) aborts every call in flight.
+ */
+export function waitForAnswer({ requestId, sources, poll, deadlineInMs, logger }: WaitOptions): Observable<WaitResult> {
+  const once = onceLogger(logger, requestId);
+  const answered = (via: DeliveredViaValue) => map((answer: Answer): WaitResult => ({ kind: 'answer', answer, via }));
+  return merge(
+    pollArm(sources, poll, (err) => once.log('WARN', 'poll_failed', { error: errorName(err) })).pipe(answered(DeliveredVia.Poll)),
+    sqsArm(requestId, sources, logger, once).pipe(answered(DeliveredVia.Sqs)),
+    timer(deadlineInMs).pipe(map((): WaitResult => ({ kind: 'deadline' }))),
+  ).pipe(take(1));
+}
+
+/** Consistent GetItem, every `fastMs` while the invocation is young, then backing off to `maxMs`. */
+function pollArm(sources: AnswerSources, tuning: PollTuning, onError: (err: unknown) => void): Observable<Answer> {
+  return defer(() => {
+    const started = Date.now();
+    let delay = tuning.fastMs;
+    const nextDelay = () => {
+      if (Date.now() - started >= tuning.fastForMs) delay = Math.min(tuning.maxMs, delay * 2);
+      return delay;
+    };
+    return abortable((signal) => sources.readAnswer(signal)).pipe(
+      catchError((err) => {
+        onError(err);
+        return of(undefined);
+      }),
+      repeat({ delay: () => timer(nextDelay()) }),
+      filter((a): a is Answer => a !== undefined),
+    );
+  });
+}
+
+/** Long-polls the queue; any failure leaves the poll arm alone to answer (logged once). */
+function sqsArm(requestId: string, sources: AnswerSources, logger: Logger, once: Logger): Observable<Answer> {
+  return defer(() => from(sources.queueUrl)).pipe(
+    switchMap((url) =>
+      url === undefined
+        ? EMPTY
+        : abortable((signal) => sources.receive(url, signal)).pipe(
+            retry({ count: QUEUE_MISSING_RETRIES, delay: (err) => (err instanceof QueueMissingError ? timer(QUEUE_MISSING_RETRY_MS) : throwError(() => err)) }),
+            repeat(),
+          ),
+    ),
+    concatMap((bodies) => from(bodies)),
+    concatMap((body) => answerOf(requestId, body, sources, logger)),
+    catchError((err) => {
+      once.log('WARN', 'sqs_arm_degraded', { error: errorName(err) });
+      return EMPTY;
+    }),
+  );
+}
+
+/** The answer a queue message carries: inline, or (pointer) read from the item. */
+function answerOf(requestId: string, body: string, sources: AnswerSources, logger: Logger): Observable<Answer> {
+  let message;
+  try {
+    message = decodeQueueMessage(body);
+  } catch (err) {
+    logger.log('WARN', 'queue_message_ignored', { requestId, reason: err instanceof ProtocolError ? err.message : errorName(err) });
+    return EMPTY;
+  }
+  if (message.requestId !== requestId) {
+    logger.log('WARN', 'queue_message_ignored', { requestId, reason: `message for request ${message.requestId}` });
+    return EMPTY;
+  }
+  if (message.type === 'answer') return of(message.answer);
+  return abortable((signal) => sources.readAnswer(signal)).pipe(filter((a): a is Answer => a !== undefined));
+}
+
+/** A promise-returning call as an Observable whose unsubscription aborts the call. */
+function abortable<T>(run: (signal: AbortSignal) => Promise<T>): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const controller = new AbortController();
+    run(controller.signal).then(
+      (value) => {
+        subscriber.next(value);
+        subscriber.complete();
+      },
+      (err: unknown) => subscriber.error(err),
+    );
+    return () => controller.abort();
+  });
+}
+
+/** A logger that writes each event at most once (per invocation), tagged with the request id. */
+function onceLogger(logger: Logger, requestId: string): Logger {
+  const seen = new Set<string>();
+  return {
+    log(level, event, fields) {
+      if (seen.has(event)) return;
+      seen.add(event);
+      logger.log(level, event, { requestId, ...fields });
+    },
+  };
+}
+
+function errorName(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
