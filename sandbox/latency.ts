@@ -19,6 +19,7 @@ export class SandboxConditions extends EventEmitter {
   private streamDelay: number;
   private paused = false;
   private sqsFailure: { code: string; operations?: ReadonlySet<string> } | undefined;
+  private readonly sqsDenials = new Map<string, ReadonlySet<string>>();
   private dynamoThrottle: { remaining: number; kind: DynamoDbThrottleKind } | undefined;
   private stsFailure: string | undefined;
 
@@ -57,7 +58,18 @@ export class SandboxConditions extends EventEmitter {
     this.sqsFailure = code === undefined ? undefined : { code, ...(operations ? { operations: new Set(operations) } : {}) };
   }
 
-  sqsFailureFor(operation: string): string | undefined {
+  /**
+   * Refuses SQS operations to one caller (by access key id) with AccessDenied, as a missing IAM
+   * permission would (e.g. switching off one writer's SendMessage); undefined lifts it.
+   */
+  denySqs(accessKeyId: string, operations: readonly string[] | undefined): void {
+    if (operations === undefined) this.sqsDenials.delete(accessKeyId);
+    else this.sqsDenials.set(accessKeyId, new Set(operations));
+  }
+
+  /** The error code an SQS call must fail with now, if any. */
+  sqsFailureFor(operation: string, accessKeyId?: string): string | undefined {
+    if (accessKeyId !== undefined && this.sqsDenials.get(accessKeyId)?.has(operation)) return 'AccessDenied';
     const failure = this.sqsFailure;
     if (!failure || (failure.operations && !failure.operations.has(operation))) return undefined;
     return failure.code;

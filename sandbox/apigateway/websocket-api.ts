@@ -5,6 +5,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { WEBSOCKET_MESSAGE_LIMIT_BYTES } from '../../protocol/index.js';
 import { HttpService, closeSignal, readBody, send } from '../common/http-service.js';
 import { requestId } from '../common/ids.js';
+import type { RequestHook } from '../common/request-hook.js';
+import { accessKeyOf } from '../common/sigv4.js';
 import { SandboxConditions } from '../latency.js';
 import { watchFrameSizes } from './frame-size-watch.js';
 import { connectEvent, disconnectEvent, gatewayId, messageEvent, type ConnectionContext, type RouteKey } from './events.js';
@@ -25,6 +27,8 @@ export interface WebSocketApiOptions {
   /** Shared latency switch (management API calls). */
   conditions?: SandboxConditions;
   port?: number;
+  /** Told about every management API request (PostToConnection, GetConnection, DeleteConnection). */
+  onRequest?: RequestHook;
 }
 
 interface Connection {
@@ -35,6 +39,7 @@ interface Connection {
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
+const MANAGEMENT_OPERATIONS: Record<string, string> = { POST: 'PostToConnection', GET: 'GetConnection', DELETE: 'DeleteConnection' };
 
 /**
  * API Gateway WebSocket API on one port: clients connect to `ws://127.0.0.1:{port}/{stage}`
@@ -167,8 +172,10 @@ export class WebSocketApi {
   /** The management API: `/{stage}/@connections/{connectionId}`. */
   private async manage(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
-    await this.conditions.delayCall(closeSignal(res));
+    const operation = MANAGEMENT_OPERATIONS[req.method ?? ''] ?? req.method ?? '';
     const match = /^\/([^/]+)\/@connections\/([^/?]+)$/.exec(new URL(req.url ?? '/', 'http://localhost').pathname);
+    this.options.onRequest?.({ service: 'ApiGatewayManagementApi', operation, accessKeyId: accessKeyOf(req), ...(match ? { resource: decodeURIComponent(match[2] as string) } : {}) });
+    await this.conditions.delayCall(closeSignal(res));
     if (!match || decodeURIComponent(match[1] as string) !== this.stage) {
       apiError(res, 403, 'ForbiddenException', 'Forbidden');
       return;

@@ -1,5 +1,6 @@
 import { SANDBOX_ACCOUNT_ID, SANDBOX_REGION } from '../constants.js';
 import { SandboxConditions } from '../latency.js';
+import type { RequestHook } from './request-hook.js';
 
 /** Options every sandbox service takes. */
 export interface ServiceOptions {
@@ -10,6 +11,8 @@ export interface ServiceOptions {
   region?: string;
   /** Port on 127.0.0.1 (default 0: a free one). */
   port?: number;
+  /** Told about every request, before the latency delay (request counts by API). */
+  onRequest?: RequestHook;
 }
 
 export function resolveServiceOptions(options: ServiceOptions): { conditions: SandboxConditions; accountId: string; region: string } {

@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { RequestHook } from '../common/request-hook.js';
+import { accessKeyOf } from '../common/sigv4.js';
 import type { FunctionHost } from '../lambda/function-host.js';
+import type { SandboxConditions } from '../latency.js';
 import { CloudFormationService, type StackDefinition } from './cloudformation.js';
 import { readBody, send } from './http.js';
 import { IamService } from './iam.js';
-import { LambdaApi } from './lambda-api.js';
+import { LambdaApi, lambdaOperation } from './lambda-api.js';
 import { QueryError, queryErrorResponse, type QueryService } from './query-protocol.js';
 
 export interface ControlPlaneOptions {
@@ -14,8 +16,10 @@ export interface ControlPlaneOptions {
   roles?: string[];
   /** Stacks DescribeStacks knows (their outputs can be set later with `cloudFormation.setStack`). */
   stacks?: StackDefinition[];
-  /** Added before every answer, to look like a call to an AWS region. Default 0. */
-  latencyMs?: number;
+  /** Shared latency switch: its per-call delay comes before every answer, to look like a call to an AWS region. */
+  conditions?: SandboxConditions;
+  /** Told about every request (request counts by API). */
+  onRequest?: RequestHook;
 }
 
 /**
@@ -65,12 +69,18 @@ export class ControlPlaneServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (this.options.latencyMs) await sleep(this.options.latencyMs);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (this.lambda.matches(url.pathname)) return this.lambda.handle(req, res, url);
+    const accessKeyId = accessKeyOf(req);
+    if (this.lambda.matches(url.pathname)) {
+      this.options.onRequest?.({ service: 'Lambda', operation: lambdaOperation(req.method, url.pathname), accessKeyId });
+      await this.options.conditions?.delayCall();
+      return this.lambda.handle(req, res, url);
+    }
     const params = new URLSearchParams((await readBody(req)).toString('utf8'));
     const action = params.get('Action') ?? '';
     const service = this.queryServices.find((s) => s.actions.has(action)) ?? this.queryServices.find((s) => s.namespace.includes(`${scopeService(req)}.amazonaws.com`));
+    this.options.onRequest?.({ service: service === this.cloudFormation ? 'CloudFormation' : 'IAM', operation: action, accessKeyId });
+    await this.options.conditions?.delayCall();
     const namespace = service?.namespace ?? this.iam.namespace;
     try {
       if (!service || !service.actions.has(action)) {

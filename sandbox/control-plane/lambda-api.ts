@@ -7,6 +7,12 @@ import { readBody, send } from './http.js';
 
 const ROUTE = /^\/2015-03-31\/functions\/([^/]+)\/(configuration|invocations)$/;
 const JSON_TYPE = { 'content-type': 'application/json' };
+const OPERATIONS: Record<string, string> = { 'GET configuration': 'GetFunctionConfiguration', 'PUT configuration': 'UpdateFunctionConfiguration', 'POST invocations': 'Invoke' };
+
+/** The Lambda API operation a request names (for request counts). */
+export function lambdaOperation(method: string | undefined, path: string): string {
+  return OPERATIONS[`${method ?? ''} ${ROUTE.exec(path)?.[2] ?? ''}`] ?? `${method ?? ''} ${path}`;
+}
 
 /** Lambda's restJson1 API for what the CLI calls: Get/UpdateFunctionConfiguration and Invoke. */
 export class LambdaApi {

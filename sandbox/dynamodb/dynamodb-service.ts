@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { HttpService, closeSignal, readBody, send } from '../common/http-service.js';
 import { requestId } from '../common/ids.js';
+import type { RequestHook } from '../common/request-hook.js';
+import { accessKeyOf } from '../common/sigv4.js';
 import type { DynamoDbThrottleKind, SandboxConditions } from '../latency.js';
 import { resolveServiceOptions, type ServiceOptions } from '../common/service-options.js';
 import { DynaliteClient, type RawResponse } from './dynalite-client.js';
@@ -59,8 +61,10 @@ export class DynamoDbService {
   private readonly accountId: string;
   private readonly region: string;
   private sequence = 10n ** 20n;
+  private readonly onRequest: RequestHook | undefined;
 
   constructor(options: DynamoDbServiceOptions = {}) {
+    this.onRequest = options.onRequest;
     ({ conditions: this.conditions, accountId: this.accountId, region: this.region } = resolveServiceOptions(options));
     this.http = new HttpService((req, res) => this.handle(req, res), options.port);
   }
@@ -101,8 +105,9 @@ export class DynamoDbService {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
-    await this.conditions.delayCall(closeSignal(res));
     const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    this.onRequest?.({ service: 'DynamoDB', operation, accessKeyId: accessKeyOf(req) });
+    await this.conditions.delayCall(closeSignal(res));
     const throttled = ITEM_OPERATIONS.has(operation) ? this.conditions.takeDynamoDbThrottle() : undefined;
     if (throttled) {
       send(res, 400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId() }, JSON.stringify(THROTTLE_ERRORS[throttled]));

@@ -2,6 +2,7 @@ import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { preciseNow } from '../common/clock.js';
 import { SANDBOX_ACCOUNT_ID, SANDBOX_CREDENTIALS, SANDBOX_LAYERS, SANDBOX_REGION } from '../constants.js';
 import { functionErrors, LambdaServiceError, resourceNotFound } from './errors.js';
 import { applyPatch, LayerRegistry, newRecord, resolveDefinition, revision, toConfiguration, type FunctionRecord } from './function-config.js';
@@ -9,7 +10,7 @@ import { FunctionInstance, type InstanceEvents } from './function-instance.js';
 import { InvocationLog } from './invocation-log.js';
 import { LaunchError, planLaunch, resolvePython } from './launch.js';
 import { RESPONSE_PAYLOAD_LIMIT_BYTES, type RuntimeOutcome } from './runtime-api-server.js';
-import type { FunctionConfigurationPatch, FunctionDefinition, InstanceInfo, InvokeOptions, InvokeResult, LogEntry, LogHook } from './types.js';
+import type { FunctionConfigurationPatch, FunctionDefinition, InstanceInfo, InvokeOptions, InvokeResult, LogEntry, LogHook, RuntimeEventHook } from './types.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Lambda gives a cold start's init phase 10 s of its own before the invocation's timeout counts. */
@@ -35,6 +36,8 @@ export interface FunctionHostOptions {
   onEventResult?: (functionName: string, result: InvokeResult) => void;
   /** Python interpreter for python* functions. Default: the one behind `python3`. */
   pythonCommand?: string;
+  /** Each invocation's and environment's steps with their times (queued, spawned, /next, delivered, answered). */
+  onRuntimeEvent?: RuntimeEventHook;
 }
 
 interface PendingInvocation {
@@ -201,6 +204,7 @@ export class FunctionHost {
         },
       };
       fn.queue.push(pending);
+      this.options.onRuntimeEvent?.({ kind: 'queued', functionName: fn.record.definition.name, requestId, at: preciseNow() });
       this.dispatch(fn);
     });
   }
@@ -257,6 +261,7 @@ export class FunctionHost {
         pythonCommand: def.runtime.startsWith('python') ? (this.options.pythonCommand ?? resolvePython()) : '',
       });
       instance.spawn(plan);
+      this.options.onRuntimeEvent?.({ kind: 'spawned', functionName: def.name, instanceId: instance.id, pid: instance.pid, at: preciseNow() });
     } catch (err) {
       const detail = err instanceof LaunchError ? err.message : `cannot start the runtime: ${(err as Error).message}`;
       this.record(def.name, instance.id, JSON.stringify({ level: 'ERROR', event: 'launch_failed', functionName: def.name, message: detail }), 'stderr');
@@ -266,7 +271,10 @@ export class FunctionHost {
   }
 
   private instanceEvents(fn: HostedFunction): InstanceEvents {
+    const emit = this.options.onRuntimeEvent;
+    const functionName = fn.record.definition.name;
     return {
+      onNext: (instance) => emit?.({ kind: 'next', functionName, instanceId: instance.id, at: preciseNow() }),
       onReady: (instance) => {
         if (instance.state === 'stopping') return;
         instance.current = undefined;
@@ -275,12 +283,14 @@ export class FunctionHost {
         this.dispatch(fn);
       },
       onDelivered: (instance, requestId, deadlineMs) => {
+        emit?.({ kind: 'delivered', functionName, instanceId: instance.id, requestId, at: preciseNow() });
         const pending = fn.assigned.get(instance);
         if (!pending || pending.requestId !== requestId) return;
         clearTimeout(pending.timer);
         pending.timer = setTimeout(() => void this.timeOut(fn, instance, pending), Math.max(0, deadlineMs - Date.now()));
       },
       onOutcome: (instance, requestId, outcome) => {
+        emit?.({ kind: 'answered', functionName, instanceId: instance.id, requestId, outcome: outcome.kind, at: preciseNow() });
         const pending = fn.assigned.get(instance);
         if (!pending || pending.requestId !== requestId) return;
         fn.assigned.delete(instance);

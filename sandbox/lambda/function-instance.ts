@@ -7,6 +7,7 @@ import type { InstanceInfo, InstanceState } from './types.js';
 /** What an instance reports to the host. */
 export interface InstanceEvents {
   onReady(instance: FunctionInstance): void;
+  onNext(instance: FunctionInstance): void;
   onDelivered(instance: FunctionInstance, requestId: string, deadlineMs: number): void;
   onOutcome(instance: FunctionInstance, requestId: string, outcome: RuntimeOutcome): void;
   onInitError(instance: FunctionInstance, errorType: string | undefined, body: string): void;
@@ -35,6 +36,7 @@ export class FunctionInstance {
     this.exited = new Promise((resolve) => (this.markExited = resolve));
     this.api = new RuntimeApiServer({
       onReady: () => events.onReady(this),
+      onNext: () => events.onNext(this),
       onDelivered: (requestId, deadlineMs) => events.onDelivered(this, requestId, deadlineMs),
       onOutcome: (requestId, outcome) => events.onOutcome(this, requestId, outcome),
       onInitError: (errorType, body) => events.onInitError(this, errorType, body),

@@ -23,6 +23,8 @@ export type RuntimeOutcome = { kind: 'response'; body: string } | { kind: 'error
 
 /** What the server tells its owner (the function instance). */
 export interface RuntimeApiListener {
+  /** The runtime called /next (before anything is handed out). */
+  onNext?(): void;
   /** The runtime waits on /next with nothing to give it. */
   onReady(): void;
   /** /next handed out an invocation, due at `deadlineMs`. */
@@ -90,6 +92,7 @@ export class RuntimeApiServer {
   }
 
   private next(req: IncomingMessage, res: ServerResponse): void {
+    this.listener.onNext?.();
     if (this.inFlight) {
       return reply(res, 403, { errorType: 'InvalidStateTransition', errorMessage: `invocation ${this.inFlight} has no response or error yet` });
     }

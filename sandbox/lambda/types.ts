@@ -66,4 +66,18 @@ export interface InstanceInfo {
   requestId?: string;
 }
 
+/** A step of an invocation or an execution environment, stamped with `preciseNow()`. */
+export type RuntimeEvent = { functionName: string; at: number } & (
+  | { kind: 'queued'; requestId: string }
+  | { kind: 'spawned'; instanceId: string; pid: number | undefined }
+  /** The runtime called /next. */
+  | { kind: 'next'; instanceId: string }
+  /** /next handed the invocation to the runtime. */
+  | { kind: 'delivered'; instanceId: string; requestId: string }
+  /** The runtime posted the invocation's response or error. */
+  | { kind: 'answered'; instanceId: string; requestId: string; outcome: 'response' | 'error' | 'too-large' }
+);
+
+export type RuntimeEventHook = (event: RuntimeEvent) => void;
+
 export type InstanceState = 'starting' | 'idle' | 'busy' | 'stopping';

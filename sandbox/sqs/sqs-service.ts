@@ -81,17 +81,19 @@ export class SqsService {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const signal = closeSignal(res);
     const raw = await readBody(req);
-    await this.conditions.delayCall(signal);
     const target = String(req.headers['x-amz-target'] ?? '');
     const [service, name = ''] = target.split('.');
+    const senderId = accessKeyOf(req);
+    this.options.onRequest?.({ service: 'SQS', operation: name, accessKeyId: senderId, ...queueNameIn(raw) });
+    await this.conditions.delayCall(signal);
     try {
       const operation = this.operations[name];
       if (req.method !== 'POST' || service !== 'AmazonSQS' || !operation) {
         throw new SqsError('InvalidAction', `The sandbox SQS speaks the JSON protocol (POST / with X-Amz-Target AmazonSQS.<Operation>); "${target}" is not an operation it knows.`);
       }
-      const injected = this.conditions.sqsFailureFor(name);
+      const injected = this.conditions.sqsFailureFor(name, senderId);
       if (injected) throw injectedError(injected);
-      const output = await operation(parseInput(raw), signal, accessKeyOf(req) ?? 'anonymous');
+      const output = await operation(parseInput(raw), signal, senderId ?? 'anonymous');
       send(res, 200, { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId() }, JSON.stringify(output));
     } catch (error) {
       if (!(error instanceof SqsError)) throw error;
@@ -272,6 +274,17 @@ function firstInvalidCodePoint(body: string): number | undefined {
     if (!allowed) return c;
   }
   return undefined;
+}
+
+/** The queue a request names (for request records); nothing when the body is not readable. */
+function queueNameIn(raw: Buffer): { resource?: string } {
+  try {
+    const input = JSON.parse(raw.toString('utf8')) as { QueueUrl?: unknown; QueueName?: unknown };
+    const name = typeof input.QueueName === 'string' ? input.QueueName : typeof input.QueueUrl === 'string' ? input.QueueUrl.split('/').pop() : undefined;
+    return name ? { resource: name } : {};
+  } catch {
+    return {};
+  }
 }
 
 function parseInput(raw: Buffer): Input {

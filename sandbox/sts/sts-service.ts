@@ -70,6 +70,11 @@ export class StsService {
     this.roles.set(role.arn, role);
   }
 
+  /** The assumed-role ARN an issued access key id belongs to. */
+  sessionArn(accessKeyId: string): string | undefined {
+    return this.sessions.get(accessKeyId)?.arn;
+  }
+
   /** How many credentials AssumeRole has issued. */
   get issuedCount(): number {
     return this.sessions.size;
@@ -77,8 +82,9 @@ export class StsService {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const params = new URLSearchParams((await readBody(req)).toString('utf8'));
-    await this.conditions.delayCall(closeSignal(res));
     const action = params.get('Action') ?? '';
+    this.options.onRequest?.({ service: 'STS', operation: action, accessKeyId: accessKeyOf(req) });
+    await this.conditions.delayCall(closeSignal(res));
     try {
       let result: string;
       if (action === 'AssumeRole') result = this.assumeRole(params, accessKeyOf(req));
