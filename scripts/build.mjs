@@ -1,9 +1,9 @@
 // `npm run build`: the layer folders, the relay and the stack's handlers, the CLI (see shared/DESIGN.md).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { NODE_BINARIES, ROOT, nodeTarball } from './node-binaries.mjs';
 
 const dist = join(ROOT, 'dist');
@@ -28,20 +28,6 @@ const localBundles = [
 const rxjsDir = dirname(createRequire(import.meta.url).resolve('rxjs/package.json'));
 const rxjsEsm = { name: 'rxjs-esm', setup: (b) => b.onResolve({ filter: /^rxjs$/ }, () => ({ path: join(rxjsDir, 'dist', 'esm', 'index.js') })) };
 
-// The sandbox's modules find their files (stand-in runtimes, dist/) from import.meta.url; in the
-// CLI's bundle (plldb demo) that URL is kept pointing at each module's source file.
-const sandboxDir = join(ROOT, 'sandbox') + sep;
-const sourceImportMetaUrl = (outfile) => ({
-  name: 'source-import-meta-url',
-  setup: (b) =>
-    b.onLoad({ filter: /\.ts$/ }, (args) => {
-      if (!args.path.startsWith(sandboxDir)) return undefined;
-      const fromBundle = relative(dirname(outfile), args.path).split(sep).join('/');
-      const contents = readFileSync(args.path, 'utf8').replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`);
-      return { contents, loader: 'ts' };
-    }),
-});
-
 const banner = { js: "import { createRequire as __plldbCreateRequire } from 'node:module'; const require = __plldbCreateRequire(import.meta.url);" };
 
 async function main() {
@@ -51,7 +37,7 @@ async function main() {
       build({ entryPoints: [join(ROOT, entry)], outfile: join(dist, out), bundle: true, minify: true, platform: 'node', format: 'esm', target, banner, legalComments: 'none', plugins: [rxjsEsm], logLevel: 'warning' }),
     ),
     ...localBundles.map(({ entry, out, shebang }) =>
-      build({ entryPoints: [join(ROOT, entry)], outfile: join(dist, out), bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: true, banner: shebang ? { js: '#!/usr/bin/env node' } : undefined, plugins: [sourceImportMetaUrl(join(dist, out))], logLevel: 'warning' }),
+      build({ entryPoints: [join(ROOT, entry)], outfile: join(dist, out), bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: true, banner: shebang ? { js: '#!/usr/bin/env node' } : undefined, logLevel: 'warning' }),
     ),
   ]);
   mkdirSync(join(dist, 'layer', 'bin'), { recursive: true });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { Attr, DYNAMODB_ITEM_LIMIT_BYTES, WEBSOCKET_MESSAGE_LIMIT_BYTES, type DebuggerResponseMessage } from '../../protocol/index.js';
-import type { AnswerStore, StoreOutcome } from '../../infra/websocket/ports.js';
-import { RESULT_TOO_LARGE_ERROR_TYPE, deliverAnswer } from '../../cli/src/debug/answer-delivery.js';
+import type { StoreOutcome } from '../../infra/websocket/ports.js';
+import { RESULT_TOO_LARGE_ERROR_TYPE, deliverAnswer, type AnswerWriter } from '../../cli/src/debug/answer-delivery.js';
 
 /** An item store that keeps what it is asked to write, or answers as told. */
 function store(answer: () => Promise<StoreOutcome> = async () => ({ kind: 'stored', queue: { name: 'q' } })) {
   const writes: { requestId: string; connectionId: string; attributes: Record<string, string | number> }[] = [];
-  const s: AnswerStore = {
+  const s: AnswerWriter = {
     storeAnswer: async (requestId, connectionId, attributes) => {
       writes.push({ requestId, connectionId, attributes });
       return answer();

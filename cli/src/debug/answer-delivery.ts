@@ -7,6 +7,9 @@ import {
   type DebuggerResponseMessage,
 } from '../../../protocol/index.js';
 import type { AnswerStore, CurrentItem } from '../../../infra/websocket/ports.js';
+
+/** The one table write the debugger needs: the `$default` route's conditional answer write. */
+export type AnswerWriter = Pick<AnswerStore, 'storeAnswer'>;
 import { explainAwsError } from '../errors.js';
 import { answerMessage } from './request-handler.js';
 import { runtimeError } from '../runners/lambda-error.js';
@@ -32,7 +35,7 @@ export const RESULT_TOO_LARGE_ERROR_TYPE = 'PLLDB.ResultTooLarge';
  * `$default` route makes (the stream relay then hands it to the waiting function). An answer the
  * item cannot hold either becomes an error answer that says so.
  */
-export async function deliverAnswer(answer: DebuggerResponseMessage, route: AnswerRoute, store: AnswerStore, warn: (line: string) => void): Promise<AnswerDelivery> {
+export async function deliverAnswer(answer: DebuggerResponseMessage, route: AnswerRoute, store: AnswerWriter, warn: (line: string) => void): Promise<AnswerDelivery> {
   if (Buffer.byteLength(JSON.stringify(answer), 'utf8') <= WEBSOCKET_MESSAGE_LIMIT_BYTES) {
     await route.send(answer);
     return 'websocket';
@@ -57,7 +60,7 @@ export function tooLargeAnswer(requestId: string, resultBytes: number): Debugger
 }
 
 /** True when stored; false when DynamoDB refuses the item's size; throws when the item is not ours to answer. */
-async function storeInItem(requestId: string, connectionId: string, attributes: Record<string, string | number>, store: AnswerStore): Promise<boolean> {
+async function storeInItem(requestId: string, connectionId: string, attributes: Record<string, string | number>, store: AnswerWriter): Promise<boolean> {
   let outcome;
   try {
     outcome = await store.storeAnswer(requestId, connectionId, attributes);
