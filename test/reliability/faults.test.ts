@@ -133,8 +133,7 @@ describe('faults, each alone and while load runs', () => {
 
   describe('DynamoDB throttled continuously', () => {
     it('under load, 5 throttled calls every 250 ms: answers or clear PLLDB errors before the deadline, never another caller\'s answer; healed, the next invocation works', async () => {
-      // The runtime's writes before the wait are not bounded by the deadline (see README): 8 s leaves room for the SDK's throttling backoff.
-      rig.createDebuggedFunction('throttled', { timeout: 8 });
+      rig.createDebuggedFunction('throttled', { timeout: 4 });
       await runLoad(rig, 'throttled', { invocations: 10, concurrency: 10 });
       rig.sandbox.conditions.throttleDynamoDb(5);
       const timer = setInterval(() => rig.sandbox.conditions.throttleDynamoDb(5), 250);
@@ -152,7 +151,7 @@ describe('faults, each alone and while load runs', () => {
       expect(JSON.parse(after.payload).echo).toEqual({ token: 'healed' });
       const queues = await rig.sandbox.relay.whenIdle().then(() => rig.queuesLeft());
       recordFigures({
-        case: 'DynamoDB throttled continuously (5 calls every 250 ms, function timeout 8 s) (under load)',
+        case: 'DynamoDB throttled continuously (5 calls every 250 ms, function timeout 4 s) (under load)',
         invocations: result.invocations,
         delivered: result.delivered,
         errors: result.errors,
@@ -163,6 +162,27 @@ describe('faults, each alone and while load runs', () => {
         note: `debugger re-sent ${rig.debuggerClient.resends - resendsBefore} answer(s) the API asked for again; errors: ${JSON.stringify(result.errorMessages)}`,
       });
       expect(queues).toEqual([]);
+    });
+  });
+
+  describe('AWS answering slower than the function\'s timeout', () => {
+    it('an environment whose AWS calls (AssumeRole or PutItem) hang past the deadline still posts a PLLDB error before it', async () => {
+      rig.createDebuggedFunction('slow-aws', { timeout: 3 });
+      await rig.invoke('slow-aws', { token: 'warm' });
+      rig.sandbox.conditions.callDelayMs = 5000;
+      const started = Date.now();
+      let result;
+      try {
+        result = await rig.invoke('slow-aws', { token: 'slow' });
+      } finally {
+        rig.sandbox.conditions.callDelayMs = 0;
+      }
+      const timeToError = Date.now() - started;
+      expect(lambdaError(result.payload).errorType).toBe('PLLDB.DebuggerTimeout');
+      expect(timeToError).toBeLessThan(3000);
+      const next = await rig.invoke('slow-aws', { token: 'after' });
+      expect(JSON.parse(next.payload).echo).toEqual({ token: 'after' });
+      recordFigures({ case: 'every AWS call delayed 5 s (function timeout 3 s)', invocations: 2, delivered: 1, errors: 1, lost: 0, timeToErrorMs: timeToError, note: 'PLLDB.DebuggerTimeout before the deadline (the steps before the wait are bounded by it); healed, the next invocation answers' });
     });
   });
 
