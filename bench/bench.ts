@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
 import { instant, jittered } from './debugger.js';
-import { measureInit, measureMemory, measureSizes } from './measure/footprint.js';
+import { measureInit, measureMemory, measureSizes, type MemoryResult } from './measure/footprint.js';
 import { measureRoundTrip } from './measure/round-trip.js';
 import { requestsBeforeNotify, requestsPerInvocation, requestsPerMinuteWaiting, type Counts } from './measure/requests.js';
 import type { BenchOptions } from './options.js';
@@ -12,8 +12,6 @@ import { BenchWorld } from './world.js';
 
 type Options = Omit<BenchOptions, 'outDir'>;
 
-/** Memory growth is read from this many invocations on (the issue: from 100 to 1000). */
-const MEMORY_FROM = 100;
 const ROUND_TRIP_CALLS = 20;
 
 interface Round {
@@ -82,7 +80,7 @@ function summarize(
   options: Options,
   rounds: Round[],
   init: BenchResult['init'],
-  memoryRun: Awaited<ReturnType<typeof measureMemory>>,
+  memoryRun: MemoryResult,
   sizes: BenchResult['sizes'],
   roundTripMs: number,
 ): BenchResult {
@@ -93,12 +91,6 @@ function summarize(
     p: rounds.map((r) => merged(r.plldb.instant, r.plldb.slow)),
     b: rounds.map((r) => merged(r.baseline.instant, r.baseline.slow)),
   };
-  const checkpoints = Object.keys(memoryRun.rssMb).map(Number).sort((a, b) => a - b);
-  const last = checkpoints[checkpoints.length - 1];
-  const from = String(checkpoints.find((n) => n >= MEMORY_FROM && n !== last) ?? checkpoints[0]);
-  const to = String(last);
-  const fromMb = memoryRun.rssMb[from] ?? Number.NaN;
-  const toMb = memoryRun.rssMb[to] ?? Number.NaN;
   const result: BenchResult = {
     generatedAt: new Date().toISOString(),
     durationS: 0,
@@ -129,7 +121,7 @@ function summarize(
       },
     },
     init,
-    memory: { ...memoryRun, fromInvocation: from, toInvocation: to, fromMb, toMb, growthMb: toMb - fromMb, peakMb: Math.max(...Object.values(memoryRun.rssMb)) },
+    memory: memoryRun,
     sizes,
     targets: [],
     samples: {

@@ -36,9 +36,9 @@ export const DEFAULT_OPTIONS: Omit<BenchOptions, 'outDir'> = {
   slowToMs: 5500,
   callDelayMs: 10,
   streamDelayMs: 250,
-  coldStarts: 5,
+  coldStarts: 10,
   memoryInvocations: 1000,
-  memoryEvery: 100,
+  memoryEvery: 10,
   standaloneZips: true,
   plldbEnv: {},
 };

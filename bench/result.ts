@@ -55,7 +55,7 @@ export interface BenchResult {
   };
   /** Process start to first /next, ms. */
   init: { node: Figure; standalone: Figure };
-  memory: MemoryResult & { fromInvocation: string; toInvocation: string; fromMb: number; toMb: number; growthMb: number; peakMb: number };
+  memory: MemoryResult;
   sizes: Sizes;
   targets: Target[];
   /** Every sample, pooled over rounds (ms), for the chart. */

@@ -55,3 +55,13 @@ export function distributionFigures(perRun: readonly Distribution[]): { p50: Fig
 export function ratioFigure(a: readonly number[], b: readonly number[]): Figure {
   return figure(a.map((value, i) => value / (b[i] as number)));
 }
+
+/** Least-squares slope of y over x; NaN with fewer than two distinct x. */
+export function slope(points: readonly [number, number][]): number {
+  const n = points.length;
+  const mx = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const my = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  const sxx = points.reduce((sum, [x]) => sum + (x - mx) ** 2, 0);
+  const sxy = points.reduce((sum, [x, y]) => sum + (x - mx) * (y - my), 0);
+  return n < 2 || sxx === 0 ? Number.NaN : sxy / sxx;
+}

@@ -105,7 +105,8 @@ export class BenchWorld {
   }
 
   private definition(name: string, strategy: Strategy, layer: LayerKind): FunctionDefinition {
-    const attach = this.sandbox.debugEnvironment(this.debuggerClient.connectionId);
+    // As `plldb attach` sets them: the role ARN lets the PLLDB runtime assume the role at init.
+    const attach = { ...this.sandbox.debugEnvironment(this.debuggerClient.connectionId), [Env.DebuggerRoleArn]: this.sandbox.roleArn };
     const common = { name, runtime: 'nodejs22.x', handler: 'index.handler', codeDir: this.tmp, timeout: FUNCTION_TIMEOUT_S };
     if (strategy === 'baseline') return { ...common, environment: { ...attach, [Env.ExecWrapper]: this.baseline.wrapper } };
     const standalone = process.arch === 'arm64' ? SANDBOX_LAYERS.standaloneArm64 : SANDBOX_LAYERS.standaloneX8664;

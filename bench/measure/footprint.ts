@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { SANDBOX_LAYERS } from '../../sandbox/index.js';
 import { preciseNow } from '../../sandbox/common/clock.js';
 import { instant } from '../debugger.js';
+import { slope } from '../stats.js';
 import type { BenchWorld, LayerKind } from '../world.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -37,7 +38,21 @@ export interface MemoryResult {
   invocations: number;
   /** Resident set size (MB) of the runtime process after every `every` invocations (key: invocations so far). */
   rssMb: Record<string, number>;
+  /** The readings at the start and end of the growth window (100 and the last, by default). */
+  fromInvocation: number;
+  toInvocation: number;
+  fromMb: number;
+  toMb: number;
+  /**
+   * Growth over the window as the least-squares trend of all its readings (slope × span): a single
+   * reading falls anywhere in V8's grow-and-collect cycle, a leak shows as a steady slope.
+   */
+  growthMb: number;
+  peakMb: number;
 }
+
+/** Growth is read from this many invocations on (the issue: from 100 to 1000). */
+const GROWTH_FROM = 100;
 
 /**
  * Runs `invocations` instant invocations on one fresh runtime process, reading its VmRSS as it goes.
@@ -51,17 +66,33 @@ export async function measureMemory(world: BenchWorld, invocations: number, ever
   await world.sandbox.functions.killInstance(name);
   conditions.callDelayMs = 0;
   try {
-    const rssMb: Record<string, number> = {};
+    const readings: [number, number][] = [];
     for (let n = 1; n <= invocations; n += 1) {
       await world.invoke(name, { memory: n });
       if (n % every !== 0 && n !== invocations) continue;
       const pid = world.sandbox.functions.instances(name)[0]?.pid;
-      if (pid !== undefined) rssMb[String(n)] = vmRssMb(pid);
+      if (pid !== undefined) readings.push([n, vmRssMb(pid)]);
     }
-    return { invocations, rssMb };
+    return summarizeMemory(invocations, readings);
   } finally {
     conditions.callDelayMs = callDelayMs;
   }
+}
+
+export function summarizeMemory(invocations: number, readings: [number, number][]): MemoryResult {
+  const last = readings[readings.length - 1] ?? [invocations, Number.NaN];
+  const first = readings.find(([n]) => n >= GROWTH_FROM && n < last[0]) ?? readings[0] ?? last;
+  const window = readings.filter(([n]) => n >= first[0]);
+  return {
+    invocations,
+    rssMb: Object.fromEntries(readings.map(([n, mb]) => [String(n), mb])),
+    fromInvocation: first[0],
+    toInvocation: last[0],
+    fromMb: first[1],
+    toMb: last[1],
+    growthMb: window.length > 1 ? slope(window) * (last[0] - first[0]) : 0,
+    peakMb: Math.max(...readings.map(([, mb]) => mb)),
+  };
 }
 
 function vmRssMb(pid: number): number {

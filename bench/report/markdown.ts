@@ -66,7 +66,7 @@ export function resultTables(r: BenchResult): string {
       ['runtime init, standalone layer', `${formatFigure(r.init.standalone)} ms`],
       [`resident memory after ${r.memory.fromInvocation} invocations`, `${r.memory.fromMb.toFixed(1)} MB`],
       [`resident memory after ${r.memory.toInvocation} invocations`, `${r.memory.toMb.toFixed(1)} MB`],
-      [`growth ${r.memory.fromInvocation} → ${r.memory.toInvocation}`, `${r.memory.growthMb >= 0 ? '+' : ''}${r.memory.growthMb.toFixed(1)} MB`],
+      [`growth ${r.memory.fromInvocation} → ${r.memory.toInvocation} (least-squares trend of the readings in between)`, `${r.memory.growthMb >= 0 ? '+' : ''}${r.memory.growthMb.toFixed(1)} MB`],
       [`highest reading (every ${r.options.memoryEvery} invocations)`, `${r.memory.peakMb.toFixed(1)} MB`],
       ['runtime bundle (`plldb/runtime.mjs`)', `${(r.sizes.runtimeBundle / KB).toFixed(0)} KB (baseline bundle ${(r.sizes.baselineBundle / KB).toFixed(0)} KB)`],
       ['Node.js layer, `zip -r -9`', `${(r.sizes.nodeLayerZip / KB).toFixed(0)} KB`],
