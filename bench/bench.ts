@@ -1,4 +1,4 @@
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { instant, jittered } from './debugger.js';
 import { measureInit, measureMemory, measureSizes, type MemoryResult } from './measure/footprint.js';
 import { measureRoundTrip } from './measure/round-trip.js';
@@ -27,6 +27,7 @@ const overheadMs = (s: InvocationSample) => s.returnedAt - s.invokedAt - (s.sent
 /** Runs every measurement on one sandbox and returns the figures. `progress` hears what is running. */
 export async function runBench(options: Options, progress: (message: string) => void = () => undefined): Promise<BenchResult> {
   const started = Date.now();
+  const loadAtStart = loadavg()[0] as number;
   const world = await BenchWorld.start(options);
   try {
     const roundTripMs = await measureRoundTrip(world.sandbox, ROUND_TRIP_CALLS);
@@ -44,7 +45,7 @@ export async function runBench(options: Options, progress: (message: string) => 
       measureMemory(world, options.memoryInvocations, options.memoryEvery),
       measureSizes(world.baseline.bundle, options.standaloneZips),
     ]);
-    const result = summarize(options, rounds, init, memoryRun, sizes, roundTripMs);
+    const result = summarize(options, rounds, init, memoryRun, sizes, roundTripMs, [loadAtStart, loadavg()[0] as number]);
     result.problems.push(...world.debuggerClient.problems, ...world.logs.facts.errors);
     result.durationS = Math.round((Date.now() - started) / 100) / 10;
     return result;
@@ -83,6 +84,7 @@ function summarize(
   memoryRun: MemoryResult,
   sizes: BenchResult['sizes'],
   roundTripMs: number,
+  loadAverage: number[],
 ): BenchResult {
   const plldb = (scenario: Scenario) => rounds.map((r) => r.plldb[scenario]);
   const baseline = (scenario: 'instant' | 'slow') => rounds.map((r) => r.baseline[scenario]);
@@ -94,7 +96,7 @@ function summarize(
   const result: BenchResult = {
     generatedAt: new Date().toISOString(),
     durationS: 0,
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, arch: process.arch },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, arch: process.arch, loadAverage },
     options,
     roundTripMs,
     latency: {

@@ -23,7 +23,7 @@ export interface BenchOptions {
   standaloneZips: boolean;
   /** Where latest.md, latest.json and latency.svg go. */
   outDir: string;
-  /** Extra environment for the PLLDB functions (e.g. PLLDB_POLL_MAX_MS=5000). */
+  /** Extra environment for the PLLDB functions (e.g. PLLDB_POLL_MAX_MS=5000, NODE_OPTIONS=...). */
   plldbEnv: Record<string, string>;
 }
 

@@ -34,7 +34,8 @@ export interface Target {
 export interface BenchResult {
   generatedAt: string;
   durationS: number;
-  machine: { cpus: number; cpuModel: string; node: string; arch: string };
+  /** `loadAverage`: 1-minute load average at the start and the end of the run (the machine may be shared). */
+  machine: { cpus: number; cpuModel: string; node: string; arch: string; loadAverage: number[] };
   options: Omit<BenchOptions, 'outDir'>;
   /** One AWS round trip on this sandbox, as an SDK client sees it (ms, median). */
   roundTripMs: number;

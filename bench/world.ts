@@ -14,7 +14,7 @@ export type LayerKind = 'node' | 'standalone';
 export interface WorldOptions {
   callDelayMs: number;
   streamDelayMs: number;
-  /** Extra variables for the PLLDB functions (runtime tuning knobs). */
+  /** Extra variables for the PLLDB functions (runtime tuning knobs, NODE_OPTIONS). */
   plldbEnv: Record<string, string>;
 }
 

@@ -102,7 +102,7 @@ export function markdownReport(r: BenchResult): string {
   const o = r.options;
   return [
     '# PLLDB benchmark: latest run',
-    `${r.generatedAt}, ${r.durationS} s on ${r.machine.cpus} × ${r.machine.cpuModel}, Node.js ${r.machine.node} (${r.machine.arch}).`,
+    `${r.generatedAt}, ${r.durationS} s on ${r.machine.cpus} × ${r.machine.cpuModel}, Node.js ${r.machine.node} (${r.machine.arch}); 1-minute load average ${r.machine.loadAverage.map((l) => l.toFixed(1)).join(' → ')}.`,
     `Sandbox latency injection: ${o.callDelayMs} ms per AWS call, ${o.streamDelayMs} ms stream propagation. ${o.rounds} rounds; per round and strategy ${o.instant} instant-debugger invocations (one at a time) and ${o.slow} invocations with a debugger answering after ${o.slowFromMs}–${o.slowToMs} ms (uniform), ${o.parallel} functions side by side. Runtime init over ${o.coldStarts} cold starts per layer (the Node.js layer runs on the host's Node.js ${r.machine.node}, the standalone layer on its own); memory over ${o.memoryInvocations} invocations of one runtime process, without latency injection. One AWS round trip measured on this sandbox (SDK client, consistent GetItem): ${r.roundTripMs.toFixed(1)} ms.`,
     'Baseline: the original design (GetCallerIdentity and AssumeRole on every invocation, PutItem, PostToConnection, GetItem once a second; no queue, no relay), built from the PLLDB runtime\'s own modules and run through the same exec wrapper, function host and debugger.',
     resultTables(r),

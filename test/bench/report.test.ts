@@ -14,7 +14,7 @@ function result(overrides: { slowPlldbP50?: number; nodeZipBytes?: number } = {}
   const r: BenchResult = {
     generatedAt: '2026-01-01T00:00:00.000Z',
     durationS: 100,
-    machine: { cpus: 2, cpuModel: 'test cpu', node: 'v20.0.0', arch: 'x64' },
+    machine: { cpus: 2, cpuModel: 'test cpu', node: 'v20.0.0', arch: 'x64', loadAverage: [1, 2] },
     options: DEFAULT_OPTIONS,
     roundTripMs: 12,
     latency: {
