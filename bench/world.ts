@@ -16,13 +16,16 @@ export interface WorldOptions {
   streamDelayMs: number;
   /** Extra variables for the PLLDB functions (runtime tuning knobs, NODE_OPTIONS). */
   plldbEnv: Record<string, string>;
+  /** The slow debugger's longest answer delay: the functions' timeout leaves room for it. */
+  slowToMs: number;
 }
 
+/** How long an environment may take to finish its bookkeeping after the caller has the result. */
 const IDLE_WAIT_MS = 5000;
 const IDLE_POLL_MS = 2;
-
-/** Long enough for the slow debugger (about 5 s) plus the runtime's deadline margin, with room. */
-const FUNCTION_TIMEOUT_S = 30;
+/** Room beyond the slowest answer for the runtime's deadline margin and the path itself. */
+const TIMEOUT_SLACK_S = 10;
+const LAMBDA_MAX_TIMEOUT_S = 900;
 
 /**
  * Everything the measurements share: one sandbox with latency injection, one debugger connection,
@@ -107,7 +110,8 @@ export class BenchWorld {
   private definition(name: string, strategy: Strategy, layer: LayerKind): FunctionDefinition {
     // As `plldb attach` sets them: the role ARN lets the PLLDB runtime assume the role at init.
     const attach = { ...this.sandbox.debugEnvironment(this.debuggerClient.connectionId), [Env.DebuggerRoleArn]: this.sandbox.roleArn };
-    const common = { name, runtime: 'nodejs22.x', handler: 'index.handler', codeDir: this.tmp, timeout: FUNCTION_TIMEOUT_S };
+    const timeout = Math.min(LAMBDA_MAX_TIMEOUT_S, Math.ceil(this.options.slowToMs / 1000) + TIMEOUT_SLACK_S);
+    const common = { name, runtime: 'nodejs22.x', handler: 'index.handler', codeDir: this.tmp, timeout };
     if (strategy === 'baseline') return { ...common, environment: { ...attach, [Env.ExecWrapper]: this.baseline.wrapper } };
     const standalone = process.arch === 'arm64' ? SANDBOX_LAYERS.standaloneArm64 : SANDBOX_LAYERS.standaloneX8664;
     return { ...common, layers: [layer === 'node' ? SANDBOX_LAYERS.node.arn : standalone.arn], environment: { ...attach, ...this.options.plldbEnv } };

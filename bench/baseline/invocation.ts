@@ -1,23 +1,18 @@
 import { Attr, DEFAULT_ROLE_NAME, DeliveredVia, readAnswer, type Answer } from '../../protocol/index.js';
 import type { ItemStore } from '../../runtime/src/aws/ports.js';
-import type { RuntimeConfig } from '../../runtime/src/config.js';
 import { invocationContext } from '../../runtime/src/context.js';
 import { PlldbError, PlldbErrorType, toLambdaError } from '../../runtime/src/errors.js';
-import { nowMs, type Logger } from '../../runtime/src/logger.js';
+import type { InvocationDeps } from '../../runtime/src/invocation.js';
+import { nowMs } from '../../runtime/src/logger.js';
 import { debuggerMessage, requestItem, type Invocation } from '../../runtime/src/request.js';
-import type { NextInvocation, RuntimeApiClient } from '../../runtime/src/runtime-api/client.js';
+import type { NextInvocation } from '../../runtime/src/runtime-api/client.js';
 import type { BaselineEdges } from './edges.js';
 
 /** The original design's fixed poll period. */
 export const BASELINE_POLL_MS = 1000;
 
-export interface BaselineDeps {
-  config: RuntimeConfig;
-  api: Pick<RuntimeApiClient, 'postResponse' | 'postError'>;
-  edges: BaselineEdges;
-  logger: Logger;
-  environment: Record<string, string>;
-}
+/** The PLLDB runtime's invocation dependencies, with the original design's AWS edges. */
+export type BaselineDeps = Omit<InvocationDeps, 'edges'> & { edges: BaselineEdges };
 
 /**
  * One invocation as the original PLLDB handled it: GetCallerIdentity and AssumeRole every time,

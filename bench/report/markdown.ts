@@ -39,7 +39,7 @@ const SCENARIOS: [Scenario, string][] = [
 
 function apiTable(columns: [string, ApiFigures][], digits: number): string {
   const apis = [...new Set(columns.flatMap(([, f]) => Object.keys(f)))].filter((a) => a !== TOTAL).sort();
-  const rows = [...apis, TOTAL].map((api) => [api === TOTAL ? '**total**' : api, ...columns.map(([, f]) => formatFigure(f[api] ?? undefined, digits))]);
+  const rows = [...apis, TOTAL].map((api) => [api === TOTAL ? '**total**' : api, ...columns.map(([, f]) => formatFigure(f[api], digits))]);
   return table(['API', ...columns.map(([name]) => name)], rows);
 }
 
