@@ -98,6 +98,8 @@ export const SQS_WAIT_TIME_SECONDS = 20;
 
 /** errorType the caller sees when the debugger's error is a plain message. */
 export const DEBUGGER_ERROR_TYPE = 'DebuggerError';
+/** errorType the caller sees when the debugger disconnects while the invocation waits. */
+export const DEBUGGER_DISCONNECTED_ERROR_TYPE = 'PLLDB.DebuggerDisconnected';
 /** errorType for answers PLLDB cannot read (wrong attribute types from a foreign writer). */
 export const INVALID_ANSWER_ERROR_TYPE = 'PLLDBInvalidAnswer';
 

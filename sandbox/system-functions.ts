@@ -1,11 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from './package-root.js';
 import { Env } from '../protocol/index.js';
 import type { FunctionHost } from './lambda/function-host.js';
 import type { FunctionDefinition } from './lambda/types.js';
-
-const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** Names the stack's functions get in the sandbox. */
 export const RELAY_FUNCTION_NAME = 'PLLDBStreamRelay';
@@ -49,7 +47,7 @@ export async function invokeSystem(host: FunctionHost, name: string, event: unkn
 }
 
 function builtDir(name: string): string {
-  const dir = join(REPO_ROOT, 'dist', name);
+  const dir = join(PACKAGE_ROOT, 'dist', name);
   if (!existsSync(join(dir, 'index.mjs'))) throw new Error(`the sandbox hosts the built ${name} bundle, and ${dir}/index.mjs does not exist: run \`npm run build\` first`);
   return dir;
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { attachCommand } from './commands/attach.js';
 import { debugCommand } from './commands/debug.js';
+import { demoCommand } from './commands/demo.js';
 import { detachCommand } from './commands/detach.js';
 
 /** The `plldb` command line: one sub-command per module under commands/. */
@@ -10,5 +11,6 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addCommand(debugCommand())
     .addCommand(attachCommand())
-    .addCommand(detachCommand());
+    .addCommand(detachCommand())
+    .addCommand(demoCommand());
 }

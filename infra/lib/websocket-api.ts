@@ -4,7 +4,7 @@ import { WebSocketIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { Env } from '../../protocol/index.js';
+import { Env, GSI_CONNECTION_ID } from '../../protocol/index.js';
 import { LoggedFunction } from './logged-function.js';
 import { acknowledge, grantPostToConnection, grantQueues } from './policies.js';
 import type { RequestTable } from './request-table.js';
@@ -57,6 +57,8 @@ export class DebuggerWebSocketApi extends Construct {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], resources: [props.table.table.tableArn] }),
     );
+    // $disconnect finds the connection's waiting invocations.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${props.table.table.tableArn}/index/${GSI_CONNECTION_ID}`] }));
     grantQueues(role, props.queuePrefix, ['sqs:GetQueueUrl', 'sqs:SendMessage']);
     grantPostToConnection(role, this.api, this.stage.stageName);
   }

@@ -1,16 +1,9 @@
-import {
-  ProtocolError,
-  QUEUE_MAX_MESSAGE_BYTES,
-  Status,
-  answerAttributes,
-  answerFromMessage,
-  encodeQueueMessage,
-  parseDebuggerMessage,
-} from '../../protocol/index.js';
-import type { ApiReply, DebuggerResponseMessage, QueueMessage } from '../../protocol/index.js';
+import { ProtocolError, Status, answerAttributes, answerFromMessage, parseDebuggerMessage } from '../../protocol/index.js';
+import type { ApiReply, DebuggerResponseMessage } from '../../protocol/index.js';
 import { errorName } from '../shared/log.js';
 import type { Logger } from '../shared/log.js';
-import type { AnswerStore, ConnectionReplier, CurrentItem, QueueRef, QueueSender } from './ports.js';
+import { sendToQueue } from './fast-path.js';
+import type { AnswerStore, ConnectionReplier, CurrentItem, QueueSender } from './ports.js';
 
 export interface DefaultRouteDeps {
   store: AnswerStore;
@@ -66,24 +59,8 @@ async function storeAndForward(deps: DefaultRouteDeps, connectionId: string, mes
     return { type: 'error', requestId, message: reason };
   }
   deps.log('info', 'answer-stored', { requestId, connectionId, kind: answer.kind });
-  await fastPath(deps, requestId, outcome.queue, { type: 'answer', requestId, answer });
+  await sendToQueue(deps, requestId, outcome.queue, { type: 'answer', requestId, answer });
   return { type: 'response-accepted', requestId };
-}
-
-/** Sends the stored answer to the invocation's queue; the stream relay covers any failure here. */
-async function fastPath(deps: DefaultRouteDeps, requestId: string, queue: QueueRef | undefined, inline: QueueMessage): Promise<void> {
-  if (queue === undefined) {
-    deps.log('warn', 'fast-path-skipped', { requestId, reason: 'item has no queue' });
-    return;
-  }
-  const encoded = encodeQueueMessage(inline);
-  const body = Buffer.byteLength(encoded) <= QUEUE_MAX_MESSAGE_BYTES ? encoded : encodeQueueMessage({ type: 'pointer', requestId });
-  try {
-    await deps.queues.send(queue, body);
-    deps.log('info', 'fast-path-sent', { requestId, pointer: body !== encoded });
-  } catch (err) {
-    deps.log('warn', 'fast-path-failed', { requestId, error: errorName(err) });
-  }
 }
 
 function refusalReason(requestId: string, connectionId: string, current: CurrentItem | undefined): string {

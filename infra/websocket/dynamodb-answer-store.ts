@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, GetItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { Attr, Status } from '../../protocol/index.js';
+import { Attr, GSI_CONNECTION_ID, Status } from '../../protocol/index.js';
 import type { AnswerStore, QueueRef, StoreOutcome } from './ports.js';
 
 /** AnswerStore on the request table: one conditional UpdateItem, and a GetItem only to explain a refusal. */
@@ -36,6 +36,31 @@ export class DynamoDbAnswerStore implements AnswerStore {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
       return { kind: 'refused', current: await this.current(requestId) };
     }
+  }
+
+  async pendingRequestIds(connectionId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI_CONNECTION_ID,
+          KeyConditionExpression: '#conn = :conn',
+          FilterExpression: '#status = :pending',
+          ProjectionExpression: '#rid',
+          ExpressionAttributeNames: { '#conn': Attr.ConnectionId, '#status': Attr.Status, '#rid': Attr.RequestId },
+          ExpressionAttributeValues: marshall({ ':conn': connectionId, ':pending': Status.Pending }),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const id = unmarshall(item)[Attr.RequestId];
+        if (typeof id === 'string') ids.push(id);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return ids;
   }
 
   private async current(requestId: string): Promise<{ connectionId?: string; status?: string } | undefined> {

@@ -4,6 +4,7 @@ import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'a
 import { DEFAULT_TABLE_NAME, Env } from '../../protocol/index.js';
 import { jsonLogger } from '../shared/log.js';
 import { handleDefaultRoute } from './default-route.js';
+import { handleDisconnect } from './disconnect-route.js';
 import { DynamoDbAnswerStore } from './dynamodb-answer-store.js';
 import { ManagementApiReplier, managementClient, managementEndpoint } from './management-replier.js';
 import { SqsQueueSender } from './sqs-queue-sender.js';
@@ -11,12 +12,16 @@ import { SqsQueueSender } from './sqs-queue-sender.js';
 const store = new DynamoDbAnswerStore(new DynamoDBClient({}), process.env[Env.TableName] || DEFAULT_TABLE_NAME);
 const queues = new SqsQueueSender(new SQSClient({}));
 
-/** The WebSocket API's `$connect`, `$disconnect` and `$default` routes. */
+/** The WebSocket API's `$connect`, `$disconnect` (fails the connection's waiting invocations) and `$default` routes. */
 export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyResultV2> => {
   const { routeKey, connectionId, domainName, stage } = event.requestContext;
-  if (routeKey === '$connect' || routeKey === '$disconnect') {
-    // $connect is already authorized by IAM; there is no per-connection state to keep.
-    jsonLogger('info', routeKey === '$connect' ? 'connected' : 'disconnected', { connectionId });
+  if (routeKey === '$connect') {
+    // Already authorized by IAM; there is no per-connection state to keep.
+    jsonLogger('info', 'connected', { connectionId });
+    return { statusCode: 200 };
+  }
+  if (routeKey === '$disconnect') {
+    await handleDisconnect({ store, queues, log: jsonLogger }, connectionId);
     return { statusCode: 200 };
   }
   const body = event.body !== undefined && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;

@@ -21,6 +21,8 @@ export interface AnswerStore {
    * `connectionId` and is still PENDING; otherwise changes nothing and says what the item is.
    */
   storeAnswer(requestId: string, connectionId: string, attributes: Record<string, string | number>): Promise<StoreOutcome>;
+  /** Request ids of the connection's invocations that are still PENDING (GSI-ConnectionId). */
+  pendingRequestIds(connectionId: string): Promise<string[]>;
 }
 
 /** Sends one message to an invocation's queue. */

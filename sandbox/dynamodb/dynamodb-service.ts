@@ -61,12 +61,13 @@ export class DynamoDbService {
   private readonly accountId: string;
   private readonly region: string;
   private sequence = 10n ** 20n;
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly onRequest: RequestHook | undefined;
 
   constructor(options: DynamoDbServiceOptions = {}) {
     this.onRequest = options.onRequest;
     ({ conditions: this.conditions, accountId: this.accountId, region: this.region } = resolveServiceOptions(options));
-    this.http = new HttpService((req, res) => this.handle(req, res), options.port);
+    this.http = new HttpService((req, res) => this.track(this.handle(req, res)), options.port);
   }
 
   get endpoint(): string {
@@ -84,8 +85,17 @@ export class DynamoDbService {
 
   async stop(): Promise<void> {
     await this.http.stop();
+    // Requests already forwarded must finish before dynalite's database closes under them.
+    await Promise.allSettled([...this.inFlight]);
     this.dynalite?.close();
     if (this.backend.listening) await new Promise<void>((resolve, reject) => this.backend.close((e) => (e ? reject(e) : resolve())));
+  }
+
+  private track(handling: Promise<void>): Promise<void> {
+    this.inFlight.add(handling);
+    const done = () => this.inFlight.delete(handling);
+    handling.then(done, done);
+    return handling;
   }
 
   /** The table's stream (created on first use, kept across re-creation of the table). */

@@ -1,8 +1,8 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { preciseNow } from '../common/clock.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { SANDBOX_ACCOUNT_ID, SANDBOX_CREDENTIALS, SANDBOX_LAYERS, SANDBOX_REGION } from '../constants.js';
 import { functionErrors, LambdaServiceError, resourceNotFound } from './errors.js';
 import { applyPatch, LayerRegistry, newRecord, resolveDefinition, revision, toConfiguration, type FunctionRecord } from './function-config.js';
@@ -12,7 +12,6 @@ import { LaunchError, planLaunch, resolvePython } from './launch.js';
 import { RESPONSE_PAYLOAD_LIMIT_BYTES, type RuntimeOutcome } from './runtime-api-server.js';
 import type { FunctionConfigurationPatch, FunctionDefinition, InstanceInfo, InvokeOptions, InvokeResult, LogEntry, LogHook, RuntimeEventHook } from './types.js';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Lambda gives a cold start's init phase 10 s of its own before the invocation's timeout counts. */
 const INIT_ALLOWANCE_MS = 10_000;
 const SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024;
@@ -78,7 +77,7 @@ export class FunctionHost {
     this.region = options.region ?? SANDBOX_REGION;
     this.accountId = options.accountId ?? SANDBOX_ACCOUNT_ID;
     this.maxConcurrency = options.maxConcurrency ?? 10;
-    this.layers = new LayerRegistry(options.layers ?? Object.fromEntries(Object.values(SANDBOX_LAYERS).map((l) => [l.arn, join(REPO_ROOT, l.dir)])));
+    this.layers = new LayerRegistry(options.layers ?? Object.fromEntries(Object.values(SANDBOX_LAYERS).map((l) => [l.arn, join(PACKAGE_ROOT, l.dir)])));
   }
 
   createFunction(def: FunctionDefinition): FunctionConfiguration {

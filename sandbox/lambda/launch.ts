@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { Env } from '../../protocol/index.js';
 import type { FunctionDefinition } from './types.js';
 
 /** Where Lambda mounts layers; the sandbox maps paths under it to the layers' folders. */
 const OPT = '/opt/';
-const RUNTIMES_DIR = fileURLToPath(new URL('../runtimes/', import.meta.url));
+const RUNTIMES_DIR = join(PACKAGE_ROOT, 'sandbox', 'runtimes');
 
 /** How to start one execution environment's process. */
 export interface LaunchPlan {

@@ -29,14 +29,17 @@ describe('plldb command line', () => {
     process.exitCode = undefined;
   });
 
-  it('offers debug, attach and detach, each with help', async () => {
-    expect(buildProgram().commands.map((c) => c.name())).toEqual(['debug', 'attach', 'detach']);
+  it('offers debug, attach, detach and demo, each with help', async () => {
+    expect(buildProgram().commands.map((c) => c.name())).toEqual(['debug', 'attach', 'detach', 'demo']);
     for (const name of ['debug', 'attach', 'detach']) {
       const { out } = await run([name, '--help']);
       expect(out).toContain(`Usage: plldb ${name}`);
       expect(out).toContain('--function <name>');
       expect(out).toContain('--region <region>');
     }
+    const { out } = await run(['demo', '--help']);
+    expect(out).toContain('Usage: plldb demo');
+    expect(out).toContain('--python <command>');
   });
 
   it('refuses bad input with what to do', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Attr, Status } from '../../protocol/index.js';
+import { Attr, DEBUGGER_DISCONNECTED_ERROR_TYPE, Status } from '../../protocol/index.js';
 import { PlldbErrorType } from '../../runtime/src/errors.js';
 import { errorOf, startWorld, type World } from './support/world.js';
 import { TestDebugger } from './support/test-debugger.js';
@@ -44,6 +44,21 @@ describe('end to end: no answer, late answer, debugger gone', () => {
     figures.disconnectedErrorAfterMs = Date.now() - started;
     expect(errorOf(result).errorType).toBe(PlldbErrorType.Gone);
     expect((await world.item(result.requestId))?.[Attr.Status]).toBe(Status.Failed);
+    expect(await world.queuesGone()).toEqual([]);
+  });
+
+  it('errors within about a second when the debugger disconnects while the invocation waits', async () => {
+    const leaving = await TestDebugger.connect(world.sandbox.endpoints.webSocketUrl);
+    world.attach('abandoned', { connectionId: leaving.connectionId, timeout: 10 });
+    const invoked = world.sandbox.invoke('abandoned', { step: 'through' });
+    const request = await leaving.request('abandoned');
+    const dropped = Date.now();
+    expect(world.sandbox.dropConnection(leaving.connectionId)).toBe(true);
+    const result = await invoked;
+    figures.droppedMidWaitErrorAfterMs = Date.now() - dropped;
+    expect(result.requestId).toBe(request.requestId);
+    expect(errorOf(result)).toMatchObject({ errorType: DEBUGGER_DISCONNECTED_ERROR_TYPE, errorMessage: expect.stringContaining(leaving.connectionId) });
+    await world.itemWhen(result.requestId, (item) => item[Attr.Status] === Status.Delivered);
     expect(await world.queuesGone()).toEqual([]);
   });
 });

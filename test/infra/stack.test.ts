@@ -117,6 +117,7 @@ describe('least privilege', () => {
     expect(statementsOfRole(synth.template, roleOfFunction(/WebSocket routes/))).toEqual([
       { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [expect.stringMatching(/^<WebSocketHandlerLogs\w+\.Arn>$/)] },
       { actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], resources: [`<${TABLE}.Arn>`] },
+      { actions: ['dynamodb:Query'], resources: [`<${TABLE}.Arn>/index/GSI-ConnectionId`] },
       { actions: ['sqs:GetQueueUrl', 'sqs:SendMessage'], resources: [QUEUES] },
       { actions: ['execute-api:ManageConnections'], resources: [CONNECTIONS] },
     ]);

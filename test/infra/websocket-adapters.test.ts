@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -90,10 +90,18 @@ describe('the Lambda handler', () => {
     } as APIGatewayProxyWebsocketEventV2;
   }
 
-  it('accepts $connect and $disconnect without touching AWS', async () => {
+  it('accepts $connect without touching AWS', async () => {
     await expect(handler(event('$connect'))).resolves.toEqual({ statusCode: 200 });
-    await expect(handler(event('$disconnect'))).resolves.toEqual({ statusCode: 200 });
     expect(dynamodb.calls()).toHaveLength(0);
+    expect(management.calls()).toHaveLength(0);
+  });
+
+  it("on $disconnect looks up the connection's waiting invocations in the configured table's connection index", async () => {
+    dynamodb.on(QueryCommand).resolves({ Items: [] });
+    await expect(handler(event('$disconnect'))).resolves.toEqual({ statusCode: 200 });
+    const input = dynamodb.commandCalls(QueryCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({ TableName: 'TestTable', IndexName: 'GSI-ConnectionId' });
+    expect(input?.ExpressionAttributeValues?.[':conn']).toEqual({ S: 'c1' });
     expect(management.calls()).toHaveLength(0);
   });
 

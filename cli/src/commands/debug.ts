@@ -4,12 +4,14 @@ import { Command, Option } from 'commander';
 import { credentialProvider } from '../aws/options.js';
 import { dynamoRequestItemReader } from '../aws/request-items.js';
 import { cloudFormationStackOutputsApi, loadHelperStack } from '../aws/stack-outputs.js';
+import { DynamoDbAnswerStore } from '../../../infra/websocket/dynamodb-answer-store.js';
+import { deliverAnswer } from '../debug/answer-delivery.js';
 import { openWebSocket } from '../debug/connection.js';
 import { formatInvocation } from '../debug/invocation-log.js';
 import { presignWebSocketUrl } from '../debug/presign.js';
 import { handleRequest } from '../debug/request-handler.js';
 import { SessionAttachments } from '../debug/session-attachments.js';
-import { DebugSession } from '../debug/session.js';
+import { DebugSession, type SessionObserver } from '../debug/session.js';
 import { installShutdown, type ProcessEvents } from '../debug/shutdown.js';
 import { describeError, explainAwsError } from '../errors.js';
 import { RunnerPool } from '../runners/runner-pool.js';
@@ -49,6 +51,8 @@ export interface DebugHost {
   exit(code: number): void;
   info(line: string): void;
   warn(line: string): void;
+  /** Told when each request arrives and each answer leaves (the demo measures with it). */
+  observer?: SessionObserver;
 }
 
 const processHost: DebugHost = { events: process, exit: (code) => process.exit(code), info, warn };
@@ -67,6 +71,8 @@ export async function runDebug(opts: DebugCommandOptions, host: DebugHost = proc
     python: { python: opts.python, ...(opts.debugpy ? { debugpy: opts.debugpy === true ? DEFAULT_DEBUGPY_ADDRESS : opts.debugpy } : {}) },
   });
   const items = dynamoRequestItemReader(clients.dynamo, stack.tableName);
+  // Answers too large for a WebSocket message are written into the item with the user's credentials.
+  const answerStore = new DynamoDbAnswerStore(clients.dynamo, stack.tableName);
 
   const session = new DebugSession({
     connect: async (events) => {
@@ -82,6 +88,8 @@ export async function runDebug(opts: DebugCommandOptions, host: DebugHost = proc
       for (const line of formatInvocation(record, answer, opts.verbose ?? false)) info(line);
       return answer;
     },
+    deliver: (answer, route) => deliverAnswer(answer, route, answerStore, warn),
+    ...(host.observer ? { observer: host.observer } : {}),
     info,
     warn,
   });

@@ -1,6 +1,13 @@
 import type { ApiReply, DebuggerRequestMessage, DebuggerResponseMessage } from '../../../protocol/index.js';
 import { CliError } from '../errors.js';
+import type { AnswerDelivery, AnswerRoute } from './answer-delivery.js';
 import type { Connect, DebuggerConnection } from './connection.js';
+
+/** Moments of an invocation's trip through the session, for callers that measure (the demo). */
+export interface SessionObserver {
+  requestReceived?(msg: DebuggerRequestMessage): void;
+  answerSent?(requestId: string, delivery: AnswerDelivery): void;
+}
 
 export interface SessionDeps {
   connect: Connect;
@@ -10,6 +17,9 @@ export interface SessionDeps {
   detachAll(): Promise<void>;
   /** Runs one request's handler and returns the answer to send. */
   serve(msg: DebuggerRequestMessage): Promise<DebuggerResponseMessage>;
+  /** Sends an answer (default: as a WebSocket message). */
+  deliver?(answer: DebuggerResponseMessage, route: AnswerRoute): Promise<AnswerDelivery>;
+  observer?: SessionObserver;
   info(line: string): void;
   warn(line: string): void;
   /** Keep-alive interval (API Gateway drops connections idle for 10 minutes). */
@@ -26,6 +36,10 @@ const DEFAULT_KEEP_ALIVE_MS = 4 * 60_000;
 const DEFAULT_WHOAMI_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_RECONNECT_ATTEMPTS = 10;
 const DEFAULT_DRAIN_MS = 3000;
+const sendAsMessage = async (answer: DebuggerResponseMessage, route: AnswerRoute): Promise<AnswerDelivery> => {
+  await route.send(answer);
+  return 'websocket';
+};
 const defaultBackoff = (attempt: number) => Math.min(30_000, 1000 * 2 ** attempt);
 
 /**
@@ -118,6 +132,7 @@ export class DebugSession {
     }
     switch (msg.type) {
       case 'request':
+        this.deps.observer?.requestReceived?.(msg);
         this.track(this.answer(msg));
         break;
       case 'whoami': {
@@ -141,10 +156,12 @@ export class DebugSession {
 
   private async answer(msg: DebuggerRequestMessage): Promise<void> {
     const answer = await this.deps.serve(msg);
-    const connection = this.connection;
+    const { connection, connectionId } = this;
     try {
-      if (!connection) throw new Error('not connected');
-      await connection.send(answer);
+      if (!connection || !connectionId) throw new Error('not connected');
+      const route: AnswerRoute = { connectionId, send: async (message) => connection.send(message) };
+      const delivery = await (this.deps.deliver ?? sendAsMessage)(answer, route);
+      this.deps.observer?.answerSent?.(msg.requestId, delivery);
     } catch (err) {
       this.deps.warn(`the answer to request ${msg.requestId} was not sent (${(err as Error).message}); the function will time out`);
     }

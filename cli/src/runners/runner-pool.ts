@@ -2,6 +2,11 @@ import { NodeHandlerRunner } from './node-runner.js';
 import { PythonHandlerRunner, type PythonRunnerOptions } from './python-runner.js';
 import type { HandlerRunner } from './types.js';
 
+/** The runtime id (`python3.12`) of a request's `runtime`, which the layer fills from AWS_EXECUTION_ENV (`AWS_Lambda_python3.12`). */
+export function runtimeId(runtime: string): string {
+  return runtime.replace(/^AWS_Lambda_/, '');
+}
+
 export interface RunnerPoolOptions {
   codeDir: string;
   python?: Omit<PythonRunnerOptions, 'codeDir'>;
@@ -21,8 +26,9 @@ export class RunnerPool {
 
   /** The runner for a function's runtime, or undefined when plldb cannot run that runtime locally. */
   runnerFor(functionName: string, runtime: string): HandlerRunner | undefined {
-    if (runtime.startsWith('nodejs')) return this.node;
-    if (!runtime.startsWith('python')) return undefined;
+    const id = runtimeId(runtime);
+    if (id.startsWith('nodejs')) return this.node;
+    if (!id.startsWith('python')) return undefined;
     let runner = this.python.get(functionName);
     if (!runner) {
       runner = new PythonHandlerRunner({ ...this.options.python, codeDir: this.options.codeDir });
