@@ -45,7 +45,7 @@ export function parseBenchArgs(argv: string[], output: { writeErr?: (text: strin
     .addOption(new Option('--memory-invocations <n>', 'invocations of one runtime process in the memory run').argParser(count(1)))
     .addOption(new Option('--memory-every <n>', 'read the resident memory every n invocations').argParser(count(1)))
     .option('--no-standalone-zips', 'skip zipping the standalone layers (the smoke run skips them)')
-    .addOption(new Option('--plldb-env <NAME=value>', 'extra environment for the PLLDB functions (repeatable), e.g. PLLDB_POLL_MAX_MS=5000 or NODE_OPTIONS=--max-semi-space-size=1').argParser(assignment))
+    .addOption(new Option('--plldb-env <NAME=value>', 'extra environment for the PLLDB functions (repeatable), e.g. PLLDB_POLL_MAX_MS=5000 or NODE_OPTIONS=--max-old-space-size=32').argParser(assignment))
     .option('--out <dir>', 'where the reports go', RESULTS_DIR)
     .addHelpText('after', `\nDefaults: ${JSON.stringify(d)}`)
     .showHelpAfterError()
