@@ -43,6 +43,10 @@ function apiTable(columns: [string, ApiFigures][], digits: number): string {
   return table(['API', ...columns.map(([name]) => name)], rows);
 }
 
+function fewSamples(r: BenchResult): boolean {
+  return Object.values(r.latency).some((row: LatencyRow) => row.plldb.n < 20 || (row.baseline !== undefined && row.baseline.n < 20));
+}
+
 /** The tables of latest.md (also pasted into the README's Performance section). */
 export function resultTables(r: BenchResult): string {
   const latency = table(
@@ -80,7 +84,7 @@ export function resultTables(r: BenchResult): string {
   );
   return [
     '### Latency',
-    'Each cell: the median over rounds of that round\'s percentile, with the range over rounds in brackets; the ratio is taken per round.',
+    `Each cell: the median over rounds of that round's percentile, with the range over rounds in brackets; the ratio is taken per round.${fewSamples(r) ? ' With fewer than 20 samples per round, p95 is the round\'s largest sample.' : ''}`,
     latency,
     '### Winning path (answers over all rounds)',
     winners,
