@@ -71,6 +71,7 @@ export const Env = {
   PollFastMs: 'PLLDB_POLL_FAST_MS',
   PollFastForMs: 'PLLDB_POLL_FAST_FOR_MS',
   PollMaxMs: 'PLLDB_POLL_MAX_MS',
+  PollWithQueueMs: 'PLLDB_POLL_WITH_QUEUE_MS',
   DeadlineMarginMs: 'PLLDB_DEADLINE_MARGIN_MS',
   ItemTtlSeconds: 'PLLDB_ITEM_TTL_SECONDS',
   ExecWrapper: 'AWS_LAMBDA_EXEC_WRAPPER',

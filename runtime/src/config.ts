@@ -8,6 +8,8 @@ export interface PollTuning {
   fastForMs: number;
   /** Ceiling of the backed-off interval. */
   maxMs: number;
+  /** Interval while the queue's long-poll is listening: the poll is then only a safety net. */
+  withQueueMs: number;
 }
 
 export interface RuntimeConfig {
@@ -62,6 +64,7 @@ export function loadConfig(env: Environment): RuntimeConfig {
       fastMs: positiveInt(env, Env.PollFastMs, 100),
       fastForMs: positiveInt(env, Env.PollFastForMs, 3000),
       maxMs: positiveInt(env, Env.PollMaxMs, 1000),
+      withQueueMs: positiveInt(env, Env.PollWithQueueMs, 2000),
     },
     deadlineMarginMs: positiveInt(env, Env.DeadlineMarginMs, 1000),
     itemTtlSeconds: positiveInt(env, Env.ItemTtlSeconds, 86400),

@@ -35,19 +35,32 @@ export interface WaitOptions {
 export function waitForAnswer({ requestId, sources, poll, deadlineInMs, logger }: WaitOptions): Observable<WaitResult> {
   const once = onceLogger(logger, requestId);
   const answered = (via: DeliveredViaValue) => map((answer: Answer): WaitResult => ({ kind: 'answer', answer, via }));
+  const queue: QueueState = { listening: false, failed: false };
   return merge(
-    pollArm(sources, poll, (err) => once.log('WARN', 'poll_failed', { error: errorName(err) })).pipe(answered(DeliveredVia.Poll)),
-    sqsArm(requestId, sources, logger, once).pipe(answered(DeliveredVia.Sqs)),
+    pollArm(sources, poll, queue, (err) => once.log('WARN', 'poll_failed', { error: errorName(err) })).pipe(answered(DeliveredVia.Poll)),
+    sqsArm(requestId, sources, queue, logger, once).pipe(answered(DeliveredVia.Sqs)),
     timer(deadlineInMs).pipe(map((): WaitResult => ({ kind: 'deadline' }))),
   ).pipe(take(1));
 }
 
-/** Consistent GetItem, every `fastMs` while the invocation is young, then backing off to `maxMs`. */
-function pollArm(sources: AnswerSources, tuning: PollTuning, onError: (err: unknown) => void): Observable<Answer> {
+/** Whether the SQS arm's long-poll is listening on a queue that exists (shared with the poll arm). */
+interface QueueState {
+  listening: boolean;
+  /** A receive failed (queue missing): listening again only after a receive succeeds. */
+  failed: boolean;
+}
+
+/**
+ * Consistent GetItem. While the queue's long-poll listens, only every `withQueueMs` (a safety net
+ * for answers that never reach the queue); otherwise every `fastMs` while the invocation is young,
+ * then backing off to `maxMs`.
+ */
+function pollArm(sources: AnswerSources, tuning: PollTuning, queue: QueueState, onError: (err: unknown) => void): Observable<Answer> {
   return defer(() => {
     const started = Date.now();
     let delay = tuning.fastMs;
     const nextDelay = () => {
+      if (queue.listening) return tuning.withQueueMs;
       if (Date.now() - started >= tuning.fastForMs) delay = Math.min(tuning.maxMs, delay * 2);
       return delay;
     };
@@ -63,19 +76,31 @@ function pollArm(sources: AnswerSources, tuning: PollTuning, onError: (err: unkn
 }
 
 /** Long-polls the queue; any failure leaves the poll arm alone to answer (logged once). */
-function sqsArm(requestId: string, sources: AnswerSources, logger: Logger, once: Logger): Observable<Answer> {
+function sqsArm(requestId: string, sources: AnswerSources, queue: QueueState, logger: Logger, once: Logger): Observable<Answer> {
+  const receive = (url: string, signal: AbortSignal) => {
+    if (!queue.failed) queue.listening = true;
+    return sources.receive(url, signal).then((bodies) => {
+      queue.failed = false;
+      queue.listening = true;
+      return bodies;
+    });
+  };
+  const missing = (err: unknown) => {
+    queue.listening = false;
+    if (!(err instanceof QueueMissingError)) return throwError(() => err);
+    queue.failed = true;
+    return timer(QUEUE_MISSING_RETRY_MS);
+  };
   return defer(() => from(sources.queueUrl)).pipe(
     switchMap((url) =>
       url === undefined
         ? EMPTY
-        : abortable((signal) => sources.receive(url, signal)).pipe(
-            retry({ count: QUEUE_MISSING_RETRIES, delay: (err) => (err instanceof QueueMissingError ? timer(QUEUE_MISSING_RETRY_MS) : throwError(() => err)) }),
-            repeat(),
-          ),
+        : abortable((signal) => receive(url, signal)).pipe(retry({ count: QUEUE_MISSING_RETRIES, delay: missing }), repeat()),
     ),
     concatMap((bodies) => from(bodies)),
     concatMap((body) => answerOf(requestId, body, sources, logger)),
     catchError((err) => {
+      queue.listening = false;
       once.log('WARN', 'sqs_arm_degraded', { error: errorName(err) });
       return EMPTY;
     }),

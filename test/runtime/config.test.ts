@@ -17,7 +17,7 @@ describe('loadConfig', () => {
       tableName: 'PLLDBDebugger',
       queuePrefix: 'plldb-',
       forwardCredentials: false,
-      poll: { fastMs: 100, fastForMs: 3000, maxMs: 1000 },
+      poll: { fastMs: 100, fastForMs: 3000, maxMs: 1000, withQueueMs: 2000 },
       deadlineMarginMs: 1000,
       concurrency: 1,
     });

@@ -4,7 +4,7 @@ import { QueueMissingError } from '../../runtime/src/aws/ports.js';
 import type { Logger } from '../../runtime/src/logger.js';
 import { waitForAnswer, type AnswerSources, type WaitResult } from '../../runtime/src/waiter.js';
 
-const POLL = { fastMs: 100, fastForMs: 3000, maxMs: 1000 };
+const POLL = { fastMs: 100, fastForMs: 3000, maxMs: 1000, withQueueMs: 2000 };
 const OK: Answer = { kind: 'response', statusCode: 200, body: '{"ok":true}' };
 const QUEUE_URL = 'http://sqs/123456789012/plldb-req-x';
 
@@ -83,10 +83,12 @@ describe('waitForAnswer', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 
-  it('takes an answer from the poll first and aborts the long poll', async () => {
+  it('takes an answer that never reaches the queue from the safety-net poll and aborts the long poll', async () => {
     const fake = fakeSources({ itemAnsweredAt: 450 });
     const run = collect(fake.sources, recordingLogger().logger);
-    await jest.advanceTimersByTimeAsync(500);
+    await jest.advanceTimersByTimeAsync(1900);
+    expect(run.results).toEqual([]);
+    await jest.advanceTimersByTimeAsync(300);
     expect(run.results).toEqual([{ kind: 'answer', answer: OK, via: DeliveredVia.Poll }]);
     expect(fake.signals.every((s) => s.aborted)).toBe(true);
     expect(jest.getTimerCount()).toBe(0);
@@ -178,7 +180,7 @@ describe('waitForAnswer', () => {
   });
 
   it('keeps polling through a failing read, logging it once', async () => {
-    const fake = fakeSources({ itemAnsweredAt: 500 });
+    const fake = fakeSources({ itemAnsweredAt: 500, queueUrl: Promise.resolve(undefined) });
     const read = fake.sources.readAnswer;
     let calls = 0;
     fake.sources.readAnswer = (signal) => (++calls <= 2 ? Promise.reject(new Error('ProvisionedThroughputExceeded')) : read(signal));
@@ -189,8 +191,34 @@ describe('waitForAnswer', () => {
     expect(events.filter((e) => e.event === 'poll_failed')).toHaveLength(1);
   });
 
-  it('polls fast at first, then backs off to the ceiling', async () => {
+  it('polls only every withQueueMs while the queue listens, and fast again once the SQS arm fails', async () => {
     const fake = fakeSources();
+    let failReceive: ((err: Error) => void) | undefined;
+    fake.sources.receive = () => new Promise<string[]>((_resolve, reject) => (failReceive = reject));
+    const run = collect(fake.sources, recordingLogger().logger);
+    await jest.advanceTimersByTimeAsync(10_000);
+    // t = 0 (before the queue URL resolved), then every 2 s.
+    expect(fake.reads()).toBe(6);
+    failReceive?.(new Error('AccessDenied'));
+    await jest.advanceTimersByTimeAsync(2000);
+    const afterDegrade = fake.reads();
+    await jest.advanceTimersByTimeAsync(3000);
+    expect(fake.reads() - afterDegrade).toBe(3);
+    run.subscription.unsubscribe();
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('keeps polling fast while the queue does not exist yet', async () => {
+    const fake = fakeSources();
+    fake.sources.receive = (url) => Promise.reject(new QueueMissingError(url));
+    const run = collect(fake.sources, recordingLogger().logger);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(fake.reads()).toBe(11);
+    run.subscription.unsubscribe();
+  });
+
+  it('polls fast at first, then backs off to the ceiling, when there is no queue', async () => {
+    const fake = fakeSources({ queueUrl: Promise.resolve(undefined) });
     const run = collect(fake.sources, recordingLogger().logger);
     await jest.advanceTimersByTimeAsync(1000);
     expect(fake.reads()).toBe(11);

@@ -1,0 +1,138 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { SANDBOX_LAYERS } from '../../sandbox/index.js';
+import { preciseNow } from '../../sandbox/common/clock.js';
+import { instant } from '../debugger.js';
+import { slope } from '../stats.js';
+import type { BenchWorld, LayerKind } from '../world.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const execFileAsync = promisify(execFile);
+
+/**
+ * Process start to the first /next (ms) over `starts` cold starts of the PLLDB runtime on each layer,
+ * alternating the layers so that load from elsewhere on the machine falls on both alike.
+ */
+export async function measureInit(world: BenchWorld, starts: number): Promise<Record<LayerKind, number[]>> {
+  const layers: LayerKind[] = ['node', 'standalone'];
+  const out: Record<LayerKind, number[]> = { node: [], standalone: [] };
+  world.debuggerClient.answerDelay = instant;
+  for (let k = 0; k < starts; k += 1) {
+    for (const layer of layers) {
+      const name = world.layerFunction(layer);
+      await world.sandbox.functions.killInstance(name);
+      const before = preciseNow();
+      await world.invoke(name, { coldStart: k });
+      const started = world.sandbox.metrics().instances.find((i) => i.functionName === name && i.spawnedAt >= before);
+      if (started?.firstNextAt !== undefined) out[layer].push(started.firstNextAt - started.spawnedAt);
+    }
+  }
+  return out;
+}
+
+export interface MemoryResult {
+  invocations: number;
+  /** Resident set size (MB) of the runtime process after every `every` invocations (key: invocations so far). */
+  rssMb: Record<string, number>;
+  /** The readings at the start and end of the growth window (100 and the last, by default). */
+  fromInvocation: number;
+  toInvocation: number;
+  fromMb: number;
+  toMb: number;
+  /**
+   * Growth over the window as the least-squares trend of all its readings (slope × span): a single
+   * reading falls anywhere in V8's grow-and-collect cycle, a leak shows as a steady slope.
+   */
+  growthMb: number;
+  peakMb: number;
+}
+
+/** Growth is read from this many invocations on (the issue: from 100 to 1000). */
+const GROWTH_FROM = 100;
+
+/**
+ * Runs `invocations` instant invocations on one fresh runtime process, reading its VmRSS as it goes.
+ * Without latency injection: it measures memory, not time, and the run is shorter.
+ */
+export async function measureMemory(world: BenchWorld, invocations: number, every: number): Promise<MemoryResult> {
+  const name = world.layerFunction('node');
+  const { conditions } = world.sandbox;
+  const callDelayMs = conditions.callDelayMs;
+  world.debuggerClient.answerDelay = instant;
+  await world.sandbox.functions.killInstance(name);
+  conditions.callDelayMs = 0;
+  try {
+    const readings: [number, number][] = [];
+    for (let n = 1; n <= invocations; n += 1) {
+      await world.invoke(name, { memory: n });
+      if (n % every !== 0 && n !== invocations) continue;
+      const pid = world.sandbox.functions.instances(name)[0]?.pid;
+      if (pid !== undefined) readings.push([n, vmRssMb(pid)]);
+    }
+    return summarizeMemory(invocations, readings);
+  } finally {
+    conditions.callDelayMs = callDelayMs;
+  }
+}
+
+export function summarizeMemory(invocations: number, readings: [number, number][]): MemoryResult {
+  const last = readings[readings.length - 1] ?? [invocations, Number.NaN];
+  const first = readings.find(([n]) => n >= GROWTH_FROM && n < last[0]) ?? readings[0] ?? last;
+  const window = readings.filter(([n]) => n >= first[0]);
+  return {
+    invocations,
+    rssMb: Object.fromEntries(readings.map(([n, mb]) => [String(n), mb])),
+    fromInvocation: first[0],
+    toInvocation: last[0],
+    fromMb: first[1],
+    toMb: last[1],
+    growthMb: window.length > 1 ? slope(window) * (last[0] - first[0]) : 0,
+    peakMb: Math.max(...readings.map(([, mb]) => mb)),
+  };
+}
+
+function vmRssMb(pid: number): number {
+  const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`/proc/${pid}/status has no VmRSS line`);
+  return Number(match[1]) / 1024;
+}
+
+export interface Sizes {
+  /** Bytes. */
+  runtimeBundle: number;
+  baselineBundle: number;
+  /** Each layer folder zipped with `zip -r -9`, bytes; the standalone ones only when asked for. */
+  nodeLayerZip: number;
+  standaloneX8664Zip?: number;
+  standaloneArm64Zip?: number;
+}
+
+/** Bundle sizes and zipped layers; the zips run as child processes (the standalone ones take a while). */
+export async function measureSizes(baselineBundle: string, standalone: boolean): Promise<Sizes> {
+  const tmp = mkdtempSync(join(tmpdir(), 'plldb-bench-zip-'));
+  try {
+    const zipped = async (dir: string): Promise<number> => {
+      const zip = join(tmp, `${dir.replace(/\W/g, '_')}.zip`);
+      await execFileAsync('zip', ['-r', '-9', '-q', zip, '.'], { cwd: join(ROOT, dir) });
+      return statSync(zip).size;
+    };
+    const [nodeLayerZip, standaloneX8664Zip, standaloneArm64Zip] = await Promise.all([
+      zipped(SANDBOX_LAYERS.node.dir),
+      standalone ? zipped(SANDBOX_LAYERS.standaloneX8664.dir) : undefined,
+      standalone ? zipped(SANDBOX_LAYERS.standaloneArm64.dir) : undefined,
+    ]);
+    return {
+      runtimeBundle: statSync(join(ROOT, SANDBOX_LAYERS.node.dir, 'plldb', 'runtime.mjs')).size,
+      baselineBundle: statSync(baselineBundle).size,
+      nodeLayerZip,
+      ...(standaloneX8664Zip !== undefined ? { standaloneX8664Zip } : {}),
+      ...(standaloneArm64Zip !== undefined ? { standaloneArm64Zip } : {}),
+    };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
