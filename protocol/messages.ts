@@ -45,7 +45,8 @@ export type DebuggerMessage = DebuggerResponseMessage | WhoAmIMessage;
 export type ApiReply =
   | { type: 'whoami'; connectionId: string }
   | { type: 'response-accepted'; requestId: string }
-  | { type: 'error'; requestId?: string; message: string };
+  /** `retry`: nothing was stored because of a passing failure; send the same answer again. */
+  | { type: 'error'; requestId?: string; message: string; retry?: true };
 
 /** What the relay and the `$default` fast path put on the invocation's queue. */
 export type QueueMessage =

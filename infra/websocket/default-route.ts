@@ -51,12 +51,14 @@ async function storeAndForward(deps: DefaultRouteDeps, connectionId: string, mes
     outcome = await deps.store.storeAnswer(requestId, connectionId, answerAttributes(answer));
   } catch (err) {
     deps.log('error', 'answer-store-failed', { requestId, connectionId, error: errorName(err) });
-    return { type: 'error', requestId, message: `could not store the answer (${errorName(err)}); nothing was stored, send it again` };
+    return { type: 'error', requestId, message: `could not store the answer (${errorName(err)}); nothing was stored, send it again`, retry: true };
   }
   if (outcome.kind === 'refused') {
     const reason = refusalReason(requestId, connectionId, outcome.current);
     deps.log('warn', 'answer-refused', { requestId, connectionId, status: outcome.current?.status });
-    return { type: 'error', requestId, message: reason };
+    // Still PENDING and ours: the item changed under the write, so the same answer may succeed now.
+    const retry = outcome.current?.status === Status.Pending && outcome.current.connectionId === connectionId;
+    return { type: 'error', requestId, message: reason, ...(retry ? { retry: true as const } : {}) };
   }
   deps.log('info', 'answer-stored', { requestId, connectionId, kind: answer.kind });
   await sendToQueue(deps, requestId, outcome.queue, { type: 'answer', requestId, answer });

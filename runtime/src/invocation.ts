@@ -33,14 +33,16 @@ export async function handleInvocation(next: NextInvocation, deps: InvocationDep
   let delivered: DeliveredViaValue | undefined;
   try {
     const inv: Invocation = { requestId, body: next.body, context: invocationContext(requestId, next.headers, config.function) };
+    // The steps before the wait get the time up to the margin: a slow AWS call (throttling backoff) must not carry them past the deadline.
+    const setup = AbortSignal.timeout(Math.max(1, inv.context.deadlineMs - config.deadlineMarginMs - Date.now()));
     edges.credentials.useRoleOf(inv.context.invokedFunctionArn);
-    await edges.credentials.provide();
+    await beforeDeadline(setup, inv, received, async () => void (await edges.credentials.provide()));
     const queueName = queueNameFor(config.queuePrefix, requestId);
     const item = requestItem(config, inv, deps.environment, queueName, Date.now());
     queueUrl = createQueue(deps, requestId, queueName);
-    await edges.store.put(item);
+    await beforeDeadline(setup, inv, received, () => edges.store.put(item, setup));
     logger.log('INFO', 'item_written', { requestId, ms: nowMs() - received });
-    await notify(deps, inv);
+    await beforeDeadline(setup, inv, received, () => notify(deps, inv, setup));
     const result = await firstValueFrom(
       waitForAnswer({
         requestId,
@@ -81,10 +83,34 @@ function createQueue({ edges, logger }: InvocationDeps, requestId: string, queue
   );
 }
 
-async function notify(deps: InvocationDeps, inv: Invocation): Promise<void> {
+/**
+ * Runs a step before the wait, but no longer than `setup` lasts (the step also gets the signal where
+ * it can cancel its call); then the caller gets a timeout error instead of Lambda ending the invocation.
+ */
+async function beforeDeadline(setup: AbortSignal, inv: Invocation, received: number, step: () => Promise<void>): Promise<void> {
+  let onAbort = (): void => undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(setup.reason as Error);
+    setup.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([step(), expired]);
+  } catch (err) {
+    if (!setup.aborted) throw err;
+    throw new PlldbError(
+      `PLLDB could not hand this invocation to the debugger within the function's timeout (about ${Math.round((inv.context.deadlineMs - received) / 1000)} s): STS, DynamoDB or the WebSocket API answered too slowly. Raise the timeout with \`plldb attach --timeout <seconds>\` or the function's Timeout setting.`,
+      PlldbErrorType.Timeout,
+      'setup_deadline',
+    );
+  } finally {
+    setup.removeEventListener('abort', onAbort);
+  }
+}
+
+async function notify(deps: InvocationDeps, inv: Invocation, signal: AbortSignal): Promise<void> {
   const { config, edges, logger } = deps;
   try {
-    await edges.notifier.post(config.connectionId, debuggerMessage(config, inv, deps.environment));
+    await edges.notifier.post(config.connectionId, debuggerMessage(config, inv, deps.environment), signal);
   } catch (err) {
     if (!(err instanceof ConnectionGoneError)) throw err;
     await edges.store.finishUnanswered(inv.requestId, Status.Failed).catch(() => undefined);

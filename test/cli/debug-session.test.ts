@@ -110,6 +110,15 @@ describe('debug session against a WebSocket API stand-in', () => {
     expect(api.answers.find((a) => a.requestId === 'req-java')).toMatchObject({ statusCode: 500, errorType: 'PLLDB.UnsupportedRuntime' });
   });
 
+  it('sends an answer again when the API could not store it and asks for it again', async () => {
+    await session.start();
+    api.failStores = 2;
+    api.send('conn-1', request('req-retry', 'node/esm.handler', 'nodejs22.x', { x: 2 }));
+    const answer = await waitFor(() => api.answers.find((a) => a.requestId === 'req-retry'));
+    expect(JSON.parse(answer.response!)).toMatchObject({ echo: { x: 2 } });
+    expect(warnings.filter((w) => w.includes('sending it again'))).toHaveLength(2);
+  });
+
   it('prints error replies from the API', async () => {
     await session.start();
     api.send('conn-1', { type: 'error', requestId: 'req-late', message: 'the invocation is no longer pending' });

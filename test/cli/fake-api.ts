@@ -11,6 +11,8 @@ export class FakeApi {
   readonly urls: string[] = [];
   whoamis = 0;
   refuseWith?: number;
+  /** How many coming answers fail to store (the API asks for them again). */
+  failStores = 0;
   private count = 0;
 
   constructor() {
@@ -27,7 +29,10 @@ export class FakeApi {
         const msg = JSON.parse(data.toString()) as DebuggerResponseMessage | { action: 'whoami' };
         if (msg.action === 'whoami') this.whoamis++;
         if (msg.action === 'whoami') ws.send(JSON.stringify({ type: 'whoami', connectionId: id }));
-        if (msg.action === 'response') {
+        if (msg.action === 'response' && this.failStores > 0) {
+          this.failStores--;
+          ws.send(JSON.stringify({ type: 'error', requestId: msg.requestId, message: 'could not store the answer (ThrottlingException); nothing was stored, send it again', retry: true }));
+        } else if (msg.action === 'response') {
           this.answers.push({ ...msg, from: id });
           ws.send(JSON.stringify({ type: 'response-accepted', requestId: msg.requestId }));
         }

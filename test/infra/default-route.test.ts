@@ -210,7 +210,7 @@ describe('$default: refusals change nothing', () => {
     const broken = { ...deps, store: new DynamoDbAnswerStore(dynamo.client, 'NoSuchTable') };
     await putItem(pendingItem());
     const reply = await handleDefaultRoute(broken, { connectionId: OWNER, body: JSON.stringify(answer) });
-    expect(reply).toEqual({ type: 'error', requestId: REQUEST_ID, message: expect.stringMatching(/could not store the answer \(ResourceNotFoundException\).*send it again/) });
+    expect(reply).toEqual({ type: 'error', requestId: REQUEST_ID, message: expect.stringMatching(/could not store the answer \(ResourceNotFoundException\).*send it again/), retry: true });
     expect((await getItem())?.[Attr.Status]).toBe(Status.Pending);
   });
 });

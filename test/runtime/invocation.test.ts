@@ -161,6 +161,19 @@ describe('one invocation against the AWS edges (aws-sdk-client-mock)', () => {
     expect(sqs.commandCalls(DeleteQueueCommand)).toHaveLength(0);
   });
 
+  it('AWS calls before the wait that outlast the deadline: a timeout error before it, not Lambda ending the invocation', async () => {
+    const t = setup();
+    ddb.on(PutItemCommand).callsFake(() => new Promise(() => undefined));
+    const started = Date.now();
+    await t.invoke('{}', 400);
+    expect(Date.now() - started).toBeLessThan(400);
+    expect(t.posted[0]).toMatchObject({ kind: 'error', error: { errorType: PlldbErrorType.Timeout, errorMessage: expect.stringContaining('answered too slowly') } });
+    sts.on(AssumeRoleCommand).callsFake(() => new Promise(() => undefined));
+    const cold = setup();
+    await cold.invoke('{}', 400);
+    expect(cold.posted[0]).toMatchObject({ kind: 'error', error: { errorType: PlldbErrorType.Timeout } });
+  });
+
   it('deadline: marks TIMED_OUT only while PENDING and posts the timeout error', async () => {
     ddb.on(GetItemCommand).resolves(pending);
     const t = setup();

@@ -96,6 +96,8 @@ describe('the built layer, one full round trip over real HTTP', () => {
       [Env.ConnectionId]: CONNECTION_ID,
       [Env.WebSocketApiEndpoint]: connections.endpoint,
       [Env.DeadlineMarginMs]: '200',
+      // No relay here: answers written to the item arrive by the poll arm, which must not wait the production 2 s.
+      [Env.PollWithQueueMs]: '100',
       AWS_LAMBDA_MAX_CONCURRENCY: '2',
     };
     layer = new LayerProcess(['/bin/false', 'the-function-runtime'], env, join(opt, 'bin', 'bootstrap'));

@@ -41,6 +41,9 @@ const sendAsMessage = async (answer: DebuggerResponseMessage, route: AnswerRoute
   return 'websocket';
 };
 const defaultBackoff = (attempt: number) => Math.min(30_000, 1000 * 2 ** attempt);
+/** How often an answer is sent again when the API could not store it (a passing failure, e.g. throttling). */
+const MAX_RESENDS = 3;
+const RESEND_DELAY_MS = 200;
 
 /**
  * One `plldb debug` session: a WebSocket connection that learns its id (whoami), attaches the
@@ -59,6 +62,8 @@ export class DebugSession {
   private reconnectTimer?: { timer: NodeJS.Timeout; wake: () => void };
   private whoamiWaiters: ((connectionId: string) => void)[] = [];
   private readonly inFlight = new Set<Promise<void>>();
+  /** Answers sent and not yet accepted, by request id: sent again when the API asks for it. */
+  private readonly unconfirmed = new Map<string, { answer: DebuggerResponseMessage; resends: number }>();
 
   constructor(private readonly deps: SessionDeps) {
     this.failed = new Promise<never>((_resolve, reject) => (this.fail = reject));
@@ -141,7 +146,12 @@ export class DebugSession {
         for (const w of waiters) w(msg.connectionId);
         break;
       }
+      case 'response-accepted':
+        this.unconfirmed.delete(msg.requestId);
+        break;
       case 'error':
+        if (msg.requestId !== undefined && msg.retry && this.resend(msg.requestId)) break;
+        if (msg.requestId !== undefined) this.unconfirmed.delete(msg.requestId);
         this.deps.warn(`the API reported an error${msg.requestId ? ` for request ${msg.requestId}` : ''}: ${msg.message}`);
         break;
       default:
@@ -159,17 +169,37 @@ export class DebugSession {
     const { connection, connectionId } = this;
     try {
       if (!connection || !connectionId) throw new Error('not connected');
-      const route: AnswerRoute = { connectionId, send: async (message) => connection.send(message) };
-      const delivery = await (this.deps.deliver ?? sendAsMessage)(answer, route);
+      const send = async (message: DebuggerResponseMessage) => {
+        this.unconfirmed.set(message.requestId, { answer: message, resends: 0 });
+        await connection.send(message);
+      };
+      const delivery = await (this.deps.deliver ?? sendAsMessage)(answer, { connectionId, send });
       this.deps.observer?.answerSent?.(msg.requestId, delivery);
     } catch (err) {
+      this.unconfirmed.delete(msg.requestId);
       this.deps.warn(`the answer to request ${msg.requestId} was not sent (${(err as Error).message}); the function will time out`);
     }
+  }
+
+  /** Sends an answer again after a pause; false when it was sent too often already (or is unknown). */
+  private resend(requestId: string): boolean {
+    const sent = this.unconfirmed.get(requestId);
+    if (!sent || sent.resends >= MAX_RESENDS || this.stopping) return false;
+    sent.resends += 1;
+    this.deps.warn(`the API could not store the answer to request ${requestId}; sending it again (${sent.resends} of ${MAX_RESENDS})`);
+    this.track(
+      new Promise<void>((resolve) => setTimeout(resolve, RESEND_DELAY_MS * sent.resends))
+        .then(() => this.connection?.send(sent.answer))
+        .catch((err: unknown) => this.deps.warn(`the answer to request ${requestId} was not sent again (${(err as Error).message}); the function will time out`)),
+    );
+    return true;
   }
 
   private onClose(connection: DebuggerConnection, code: number, reason: string): void {
     if (this.stopping || this.reconnecting || connection !== this.connection) return;
     clearInterval(this.keepAlive);
+    // Only the connection a request was sent to may answer it: nothing unconfirmed can be sent again.
+    this.unconfirmed.clear();
     this.connection = undefined;
     this.deps.warn(`the WebSocket connection closed (${code}${reason ? ` ${reason}` : ''}); reconnecting`);
     void this.reconnect();

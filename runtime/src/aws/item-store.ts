@@ -9,9 +9,9 @@ export class DynamoDbItemStore implements ItemStore {
     private readonly tableName: string,
   ) {}
 
-  async put(item: Record<string, unknown>): Promise<void> {
+  async put(item: Record<string, unknown>, signal?: AbortSignal): Promise<void> {
     // No condition: Lambda retries an invocation with the same request id, and the retry replaces the finished item.
-    await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: marshall(item, { removeUndefinedValues: true }) }));
+    await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: marshall(item, { removeUndefinedValues: true }) }), { abortSignal: signal });
   }
 
   async get(requestId: string, signal?: AbortSignal): Promise<Record<string, unknown> | undefined> {

@@ -4,9 +4,9 @@ import { ConnectionGoneError, type Notifier } from './ports.js';
 export class WebSocketNotifier implements Notifier {
   constructor(private readonly client: ApiGatewayManagementApiClient) {}
 
-  async post(connectionId: string, data: string): Promise<void> {
+  async post(connectionId: string, data: string, signal?: AbortSignal): Promise<void> {
     try {
-      await this.client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(data, 'utf8') }));
+      await this.client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(data, 'utf8') }), { abortSignal: signal });
     } catch (err) {
       if (err instanceof GoneException || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 410) {
         throw new ConnectionGoneError(connectionId);

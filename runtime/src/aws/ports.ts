@@ -2,7 +2,7 @@ import type { DeliveredViaValue, Status } from '../../../protocol/index.js';
 
 /** The request table, as the runtime uses it. Items are plain objects (unmarshalled). */
 export interface ItemStore {
-  put(item: Record<string, unknown>): Promise<void>;
+  put(item: Record<string, unknown>, signal?: AbortSignal): Promise<void>;
   /** Consistent read of the item, or undefined when there is none. */
   get(requestId: string, signal?: AbortSignal): Promise<Record<string, unknown> | undefined>;
   markDelivered(requestId: string, via: DeliveredViaValue, at: number): Promise<void>;
@@ -22,7 +22,7 @@ export interface QueueService {
 /** The WebSocket connection to the debugger. */
 export interface Notifier {
   /** Throws ConnectionGoneError when the connection no longer exists. */
-  post(connectionId: string, data: string): Promise<void>;
+  post(connectionId: string, data: string, signal?: AbortSignal): Promise<void>;
 }
 
 /** Temporary credentials of the debugger role. */
