@@ -191,7 +191,12 @@ describe('detach', () => {
 
   it('takes PLLDB out of a function attached from another machine (no saved state)', async () => {
     addFunction(fn('f', { Timeout: 3 }));
-    await attacher(mkdtempSync(join(tmpdir(), 'plldb-other-'))).attach('f', TARGET);
+    const otherMachine = mkdtempSync(join(tmpdir(), 'plldb-other-'));
+    try {
+      await attacher(otherMachine).attach('f', TARGET);
+    } finally {
+      rmSync(otherMachine, { recursive: true, force: true });
+    }
     await attacher().detach('f');
     expect(current('f')).toMatchObject({ Layers: [], Environment: undefined, Timeout: 3 });
   });

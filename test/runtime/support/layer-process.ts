@@ -21,7 +21,8 @@ export class LayerProcess {
       this.stdout.push(...lines);
     });
     this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
-    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+    // 'close', not 'exit': only then has all of the process's output been read.
+    this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
   }
 
   get pid(): number {
