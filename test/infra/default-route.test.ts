@@ -8,8 +8,8 @@ import type { DefaultRouteDeps } from '../../infra/websocket/default-route.js';
 import { DynamoDbAnswerStore } from '../../infra/websocket/dynamodb-answer-store.js';
 import type { ConnectionReplier, QueueRef, QueueSender } from '../../infra/websocket/ports.js';
 import type { Logger } from '../../infra/shared/log.js';
-import { startDynamo } from './support/dynalite.js';
-import type { LocalDynamo } from './support/dynalite.js';
+import { startDynamo } from '../support/dynalite.js';
+import type { LocalDynamo } from '../support/dynalite.js';
 
 const TABLE = 'PLLDBDebugger';
 const OWNER = 'conn-owner';

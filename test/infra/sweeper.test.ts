@@ -6,7 +6,7 @@ import type { QueueDirectory } from '../../infra/sweeper/queue-directory.js';
 import { ORPHAN_AGE_MS, selectOrphanedQueues } from '../../infra/sweeper/select.js';
 import type { QueueInfo } from '../../infra/sweeper/select.js';
 import { sweep } from '../../infra/sweeper/sweep.js';
-import { TEST_AWS } from './support/dynalite.js';
+import { TEST_AWS } from '../support/dynalite.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 const MINUTE = 60_000;

@@ -8,7 +8,7 @@ import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { Env, Status } from '../../protocol/index.js';
 import { ManagementApiReplier, managementEndpoint } from '../../infra/websocket/management-replier.js';
 import { SqsQueueSender } from '../../infra/websocket/sqs-queue-sender.js';
-import { TEST_AWS } from './support/dynalite.js';
+import { TEST_AWS } from '../support/dynalite.js';
 
 const sqs = mockClient(SQSClient);
 const management = mockClient(ApiGatewayManagementApiClient);

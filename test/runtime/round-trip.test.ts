@@ -19,7 +19,7 @@ import {
   type DebuggerRequestMessage,
 } from '../../protocol/index.js';
 import { ConnectionsEndpoint } from './support/connections-endpoint.js';
-import { startTable, type TestTable } from './support/dynamo.js';
+import { startDynamo, type LocalDynamo } from '../support/dynalite.js';
 import { LayerProcess, ROOT } from './support/layer-process.js';
 import { RuntimeApiServer } from './support/runtime-api-server.js';
 import { SqsEndpoint } from './support/sqs-endpoint.js';
@@ -33,7 +33,7 @@ type Mode = 'item' | 'queue' | 'error-string' | 'silent';
 
 describe('the built layer, one full round trip over real HTTP', () => {
   let runtimeApi: RuntimeApiServer;
-  let table: TestTable;
+  let table: LocalDynamo;
   let sqs: SqsEndpoint;
   let sts: StsEndpoint;
   let connections: ConnectionsEndpoint;
@@ -76,7 +76,7 @@ describe('the built layer, one full round trip over real HTTP', () => {
 
   beforeAll(async () => {
     runtimeApi = await new RuntimeApiServer().start();
-    table = await startTable();
+    table = await startDynamo();
     sqs = await new SqsEndpoint().start();
     sts = await new StsEndpoint().start();
     connections = await new ConnectionsEndpoint('stage', (_id, data) => void answerAsDebugger(JSON.parse(data) as DebuggerRequestMessage)).start();
