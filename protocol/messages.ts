@@ -1,6 +1,7 @@
 import type { Answer, LambdaError } from './answer.js';
 import { parseError } from './answer.js';
 import type { InvocationContextData } from './item.js';
+import { QUEUE_MAX_MESSAGE_BYTES } from './constants.js';
 import { ProtocolError } from './errors.js';
 
 /** Runtime -> debugger (PostToConnection). A superset of the original DebuggerRequest. */
@@ -119,6 +120,24 @@ export function answerFromMessage(msg: DebuggerResponseMessage): Answer {
 
 export function encodeQueueMessage(message: QueueMessage): string {
   return JSON.stringify(message);
+}
+
+/** A queue message, encoded once: the body to send and which kind it is. */
+export interface EncodedQueueMessage {
+  type: QueueMessage['type'];
+  body: string;
+}
+
+/**
+ * What the relay and the `$default` fast path send to an invocation's queue: the answer inline
+ * when the message fits QUEUE_MAX_MESSAGE_BYTES, else (or without an answer) a pointer to the item.
+ */
+export function queueMessageFor(requestId: string, answer?: Answer): EncodedQueueMessage {
+  if (answer !== undefined) {
+    const body = encodeQueueMessage({ type: 'answer', requestId, answer });
+    if (Buffer.byteLength(body, 'utf8') <= QUEUE_MAX_MESSAGE_BYTES) return { type: 'answer', body };
+  }
+  return { type: 'pointer', body: encodeQueueMessage({ type: 'pointer', requestId }) };
 }
 
 /** Parses a queue message; throws ProtocolError when it is not one of ours. */

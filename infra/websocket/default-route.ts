@@ -61,7 +61,7 @@ async function storeAndForward(deps: DefaultRouteDeps, connectionId: string, mes
     return { type: 'error', requestId, message: reason, ...(retry ? { retry: true as const } : {}) };
   }
   deps.log('info', 'answer-stored', { requestId, connectionId, kind: answer.kind });
-  await sendToQueue(deps, requestId, outcome.queue, { type: 'answer', requestId, answer });
+  await sendToQueue(deps, requestId, outcome.queue, answer);
   return { type: 'response-accepted', requestId };
 }
 

@@ -34,7 +34,7 @@ export async function handleDisconnect(deps: DisconnectRouteDeps, connectionId: 
         const outcome = await deps.store.storeAnswer(requestId, connectionId, answerAttributes(answer));
         if (outcome.kind !== 'stored') return;
         answered += 1;
-        await sendToQueue(deps, requestId, outcome.queue, { type: 'answer', requestId, answer });
+        await sendToQueue(deps, requestId, outcome.queue, answer);
       } catch (err) {
         deps.log('error', 'disconnect-answer-failed', { requestId, connectionId, error: errorName(err) });
       }

@@ -1,9 +1,8 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { Attr, FINISHED_STATUSES, readAnswer } from '../../protocol/index.js';
+import { Attr, FINISHED_STATUSES, queueMessageFor, readAnswer } from '../../protocol/index.js';
 import type { StatusValue } from '../../protocol/index.js';
-import { pointerTo, queueMessageFor } from './queue-message.js';
 import type { QueueRef, RecordPlan } from './types.js';
 
 /**
@@ -31,7 +30,7 @@ export function planRecord(record: DynamoDBRecord): RecordPlan {
     requestId,
     queue,
     // A number unmarshall refuses (a huge non-integer): let the runtime read the item itself.
-    message: exact ? queueMessageFor(requestId, answer) : pointerTo(requestId),
+    message: queueMessageFor(requestId, exact ? answer : undefined),
     writtenAtMs: typeof seconds === 'number' ? seconds * 1000 : undefined,
   };
 }

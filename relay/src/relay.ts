@@ -1,10 +1,9 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { FINISHED_STATUSES, encodeQueueMessage } from '../../protocol/index.js';
+import { FINISHED_STATUSES, queueMessageFor } from '../../protocol/index.js';
 import type { StatusValue } from '../../protocol/index.js';
 import { mapConcurrent } from './concurrency.js';
 import { MAX_CONCURRENT_SENDS, QUEUE_MISSING_RETRY_WINDOW_MS, QUEUE_URL_CACHE_SIZE } from './constants.js';
 import { classifyFailure, errorName } from './errors.js';
-import { pointerTo } from './queue-message.js';
 import { QueueUrlCache } from './queue-url-cache.js';
 import { planRecord } from './record-plan.js';
 import type { InvocationLookup, Log, QueueSender, RecordPlan, SkipReason } from './types.js';
@@ -34,12 +33,12 @@ export function createRelayHandler(deps: RelayDependencies): (event: DynamoDBStr
   async function send(plan: RelayPlan): Promise<'answer' | 'pointer'> {
     const url = 'url' in plan.queue ? plan.queue.url : await urls.get(plan.queue.name);
     try {
-      await queues.sendMessage(url, encodeQueueMessage(plan.message));
+      await queues.sendMessage(url, plan.message.body);
       return plan.message.type;
     } catch (error) {
       const kind = classifyFailure(error);
       if (kind === 'content-refused' && plan.message.type === 'answer') {
-        await queues.sendMessage(url, encodeQueueMessage(pointerTo(plan.requestId)));
+        await queues.sendMessage(url, queueMessageFor(plan.requestId).body);
         return 'pointer';
       }
       if (kind === 'queue-missing' && 'name' in plan.queue) urls.forget(plan.queue.name);

@@ -1,4 +1,4 @@
-import type { QueueMessage } from '../../protocol/index.js';
+import type { EncodedQueueMessage } from '../../protocol/index.js';
 
 /** Where an invocation's queue is: the item holds its name or its full URL. */
 export type QueueRef = { name: string } | { url: string };
@@ -30,7 +30,7 @@ export type RecordPlan =
       action: 'relay';
       requestId: string;
       queue: QueueRef;
-      message: QueueMessage;
+      message: EncodedQueueMessage;
       /** When the record was written (epoch ms), if the stream said. */
       writtenAtMs: number | undefined;
     };
