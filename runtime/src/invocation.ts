@@ -33,8 +33,9 @@ export async function handleInvocation(next: NextInvocation, deps: InvocationDep
   let delivered: DeliveredViaValue | undefined;
   try {
     const inv: Invocation = { requestId, body: next.body, context: invocationContext(requestId, next.headers, config.function) };
+    const giveUpAt = inv.context.deadlineMs - config.deadlineMarginMs;
     // The steps before the wait get the time up to the margin: a slow AWS call (throttling backoff) must not carry them past the deadline.
-    const setup = AbortSignal.timeout(Math.max(1, inv.context.deadlineMs - config.deadlineMarginMs - Date.now()));
+    const setup = AbortSignal.timeout(Math.max(1, giveUpAt - Date.now()));
     edges.credentials.useRoleOf(inv.context.invokedFunctionArn);
     await beforeDeadline(setup, inv, received, async () => void (await edges.credentials.provide()));
     const queueName = queueNameFor(config.queuePrefix, requestId);
@@ -48,7 +49,7 @@ export async function handleInvocation(next: NextInvocation, deps: InvocationDep
         requestId,
         logger,
         poll: config.poll,
-        deadlineInMs: Math.max(0, inv.context.deadlineMs - config.deadlineMarginMs - Date.now()),
+        deadlineInMs: Math.max(0, giveUpAt - Date.now()),
         sources: {
           readAnswer: async (signal) => answerIn(await edges.store.get(requestId, signal)),
           queueUrl,
