@@ -10,5 +10,3 @@ export function randomAlnum(length: number): string {
   for (const byte of bytes) out += alphabet[byte % alphabet.length];
   return out;
 }
-
-export const randomHex = (bytes: number): string => randomBytes(bytes).toString('hex');

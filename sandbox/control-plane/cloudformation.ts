@@ -17,6 +17,7 @@ interface StoredStack extends StackDefinition {
 
 /** CloudFormation's DescribeStacks (awsQuery) over stacks the sandbox pretends are deployed. */
 export class CloudFormationService implements QueryService {
+  readonly serviceName = 'CloudFormation';
   readonly namespace = NAMESPACE;
   readonly actions: ReadonlySet<string> = new Set(['DescribeStacks']);
   private readonly stacks = new Map<string, StoredStack>();

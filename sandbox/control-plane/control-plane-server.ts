@@ -5,7 +5,7 @@ import { accessKeyOf } from '../common/sigv4.js';
 import type { FunctionHost } from '../lambda/function-host.js';
 import type { SandboxConditions } from '../latency.js';
 import { CloudFormationService, type StackDefinition } from './cloudformation.js';
-import { readBody, send } from './http.js';
+import { readBody, send } from '../common/http-service.js';
 import { IamService } from './iam.js';
 import { LambdaApi, lambdaOperation } from './lambda-api.js';
 import { QueryError, queryErrorResponse, type QueryService } from './query-protocol.js';
@@ -79,9 +79,10 @@ export class ControlPlaneServer {
     const params = new URLSearchParams((await readBody(req)).toString('utf8'));
     const action = params.get('Action') ?? '';
     const service = this.queryServices.find((s) => s.actions.has(action)) ?? this.queryServices.find((s) => s.namespace.includes(`${scopeService(req)}.amazonaws.com`));
-    this.options.onRequest?.({ service: service === this.cloudFormation ? 'CloudFormation' : 'IAM', operation: action, accessKeyId });
+    const answering = service ?? this.iam;
+    this.options.onRequest?.({ service: answering.serviceName, operation: action, accessKeyId });
     await this.options.conditions?.delayCall();
-    const namespace = service?.namespace ?? this.iam.namespace;
+    const namespace = answering.namespace;
     try {
       if (!service || !service.actions.has(action)) {
         throw new QueryError('InvalidAction', `The action ${action || '(none)'} is not valid for this web service: the sandbox serves ${this.queryServices.flatMap((s) => [...s.actions]).join(', ')}`);

@@ -12,6 +12,7 @@ export interface IamServiceOptions {
 
 /** IAM's inline role policies (awsQuery): PutRolePolicy, GetRolePolicy, DeleteRolePolicy, ListRolePolicies. */
 export class IamService implements QueryService {
+  readonly serviceName = 'IAM';
   readonly namespace = NAMESPACE;
   readonly actions: ReadonlySet<string> = new Set(['PutRolePolicy', 'GetRolePolicy', 'DeleteRolePolicy', 'ListRolePolicies']);
   private readonly policies = new Map<string, Map<string, string>>();
@@ -19,10 +20,6 @@ export class IamService implements QueryService {
 
   constructor(private readonly options: IamServiceOptions = {}) {
     this.roles = new Set(options.roles ?? []);
-  }
-
-  addRole(name: string): void {
-    this.roles.add(name);
   }
 
   /** The inline policy document as stored (decoded JSON), or undefined. */

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { requestId } from '../common/ids.js';
 import { LambdaServiceError } from '../lambda/errors.js';
 import type { FunctionHost } from '../lambda/function-host.js';
 import type { FunctionConfigurationPatch, InvokeOptions } from '../lambda/types.js';
-import { readBody, send } from './http.js';
+import { readBody, send } from '../common/http-service.js';
 
 const ROUTE = /^\/2015-03-31\/functions\/([^/]+)\/(configuration|invocations)$/;
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -28,7 +28,7 @@ export class LambdaApi {
       await this.route(req, res, url, body);
     } catch (err) {
       if (!(err instanceof LambdaServiceError)) throw err;
-      send(res, err.statusCode, { ...JSON_TYPE, 'x-amzn-errortype': err.code, 'x-amzn-requestid': randomUUID() }, JSON.stringify({ Type: 'User', Message: err.message }));
+      send(res, err.statusCode, { ...JSON_TYPE, 'x-amzn-errortype': err.code, 'x-amzn-requestid': requestId() }, JSON.stringify({ Type: 'User', Message: err.message }));
     }
   }
 
@@ -112,5 +112,5 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 function sendJson(res: ServerResponse, value: unknown): void {
-  send(res, 200, { ...JSON_TYPE, 'x-amzn-requestid': randomUUID() }, JSON.stringify(value));
+  send(res, 200, { ...JSON_TYPE, 'x-amzn-requestid': requestId() }, JSON.stringify(value));
 }

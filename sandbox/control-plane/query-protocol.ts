@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { requestId } from '../common/ids.js';
+import { escapeXml } from '../common/xml.js';
 
 /** An awsQuery error: the code, the HTTP status and whether the caller (Sender) is at fault. */
 export class QueryError extends Error {
@@ -15,6 +16,8 @@ export class QueryError extends Error {
 
 /** One awsQuery service: the actions it serves and its XML namespace. */
 export interface QueryService {
+  /** The service's name in request metrics. */
+  readonly serviceName: string;
   readonly namespace: string;
   readonly actions: ReadonlySet<string>;
   handle(action: string, params: URLSearchParams): QueryResponse;
@@ -33,21 +36,21 @@ export function queryResult(action: string, namespace: string, result: Record<st
   const body =
     `<${action}Response xmlns="${namespace}">` +
     `<${action}Result>${renderXml(result)}</${action}Result>` +
-    `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata>` +
+    `<ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata>` +
     `</${action}Response>`;
   return { status: 200, body };
 }
 
 /** Operations with no result element (e.g. PutRolePolicy). */
 export function queryEmptyResult(action: string, namespace: string): QueryResponse {
-  return { status: 200, body: `<${action}Response xmlns="${namespace}"><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>` };
+  return { status: 200, body: `<${action}Response xmlns="${namespace}"><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></${action}Response>` };
 }
 
 export function queryErrorResponse(error: QueryError, namespace: string): QueryResponse {
   const body =
     `<ErrorResponse xmlns="${namespace}">` +
     `<Error><Type>${error.type}</Type><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error>` +
-    `<RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
+    `<RequestId>${requestId()}</RequestId></ErrorResponse>`;
   return { status: error.statusCode, body };
 }
 
@@ -71,8 +74,4 @@ function renderValue(value: XmlValue): string {
   if (Array.isArray(value)) return value.map((item) => `<member>${renderValue(item)}</member>`).join('');
   if (typeof value === 'object') return renderXml(value);
   return escapeXml(String(value));
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }

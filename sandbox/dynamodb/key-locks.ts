@@ -12,10 +12,6 @@ export class KeyLocks {
     }
   }
 
-  get heldCount(): number {
-    return this.tails.size;
-  }
-
   private async acquire(key: string): Promise<() => void> {
     const previous = this.tails.get(key) ?? Promise.resolve();
     let release!: () => void;

@@ -23,16 +23,6 @@ const OPAQUE = new Set([
   'FifoThroughputLimit',
 ]);
 
-/** Attributes computed at read time. */
-export const COMPUTED = [
-  'ApproximateNumberOfMessages',
-  'ApproximateNumberOfMessagesNotVisible',
-  'ApproximateNumberOfMessagesDelayed',
-  'CreatedTimestamp',
-  'LastModifiedTimestamp',
-  'QueueArn',
-] as const;
-
 /** Validates attributes given at CreateQueue / SetQueueAttributes; returns them as SQS stores them. */
 export function validateAttributes(given: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};

@@ -4,7 +4,7 @@ import { accessKeyOf } from '../common/sigv4.js';
 import { requestId } from '../common/ids.js';
 import type { SandboxConditions } from '../latency.js';
 import { resolveServiceOptions, type ServiceOptions } from '../common/service-options.js';
-import { COMPUTED, defaultAttributes, numericAttribute, validateAttributes } from './attributes.js';
+import { defaultAttributes, numericAttribute, validateAttributes } from './attributes.js';
 import { SqsError, injectedError, invalidParameter, queueDoesNotExist } from './errors.js';
 import { Queue, decodeReceiptHandle, type StoredMessage } from './queue.js';
 
@@ -84,7 +84,8 @@ export class SqsService {
     const target = String(req.headers['x-amz-target'] ?? '');
     const [service, name = ''] = target.split('.');
     const senderId = accessKeyOf(req);
-    this.options.onRequest?.({ service: 'SQS', operation: name, accessKeyId: senderId, ...queueNameIn(raw) });
+    const input = parseInput(raw);
+    this.options.onRequest?.({ service: 'SQS', operation: name, accessKeyId: senderId, ...queueNameIn(input) });
     await this.conditions.delayCall(signal);
     try {
       const operation = this.operations[name];
@@ -93,7 +94,8 @@ export class SqsService {
       }
       const injected = this.conditions.sqsFailureFor(name, senderId);
       if (injected) throw injectedError(injected);
-      const output = await operation(parseInput(raw), signal, senderId ?? 'anonymous');
+      if (input === undefined) throw new SqsError('SerializationException', 'The request body must be a JSON object.');
+      const output = await operation(input, signal, senderId ?? 'anonymous');
       send(res, 200, { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId() }, JSON.stringify(output));
     } catch (error) {
       if (!(error instanceof SqsError)) throw error;
@@ -164,7 +166,7 @@ export class SqsService {
       LastModifiedTimestamp: String(Math.floor(queue.lastModifiedAt / 1000)),
       QueueArn: queue.arn,
     };
-    const unknown = wanted.find((name) => name !== 'All' && !(name in all) && !(COMPUTED as readonly string[]).includes(name));
+    const unknown = wanted.find((name) => name !== 'All' && !(name in all));
     if (unknown) throw new SqsError('InvalidAttributeName', `Unknown Attribute ${unknown}.`);
     const picked = wanted.includes('All') ? all : Object.fromEntries(wanted.filter((n) => n in all).map((n) => [n, all[n] as string]));
     return Object.keys(picked).length > 0 ? { Attributes: picked } : {};
@@ -276,26 +278,22 @@ function firstInvalidCodePoint(body: string): number | undefined {
   return undefined;
 }
 
-/** The queue a request names (for request records); nothing when the body is not readable. */
-function queueNameIn(raw: Buffer): { resource?: string } {
-  try {
-    const input = JSON.parse(raw.toString('utf8')) as { QueueUrl?: unknown; QueueName?: unknown };
-    const name = typeof input.QueueName === 'string' ? input.QueueName : typeof input.QueueUrl === 'string' ? input.QueueUrl.split('/').pop() : undefined;
-    return name ? { resource: name } : {};
-  } catch {
-    return {};
-  }
+/** The queue a request names (for request records). */
+function queueNameIn(input: Input | undefined): { resource?: string } {
+  const name = typeof input?.QueueName === 'string' ? input.QueueName : typeof input?.QueueUrl === 'string' ? input.QueueUrl.split('/').pop() : undefined;
+  return name ? { resource: name } : {};
 }
 
-function parseInput(raw: Buffer): Input {
+/** The request's JSON object (empty body: no parameters), or undefined when the body is not one. */
+function parseInput(raw: Buffer): Input | undefined {
   if (raw.length === 0) return {};
   try {
     const value: unknown = JSON.parse(raw.toString('utf8'));
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Input;
   } catch {
-    // answered below
+    // not JSON
   }
-  throw new SqsError('SerializationException', 'The request body must be a JSON object.');
+  return undefined;
 }
 
 function requiredString(input: Input, name: string): string {

@@ -75,28 +75,25 @@ export class StsService {
     return this.sessions.get(accessKeyId)?.arn;
   }
 
-  /** How many credentials AssumeRole has issued. */
-  get issuedCount(): number {
-    return this.sessions.size;
-  }
-
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const params = new URLSearchParams((await readBody(req)).toString('utf8'));
     const action = params.get('Action') ?? '';
-    this.options.onRequest?.({ service: 'STS', operation: action, accessKeyId: accessKeyOf(req) });
+    const accessKeyId = accessKeyOf(req);
+    const id = requestId();
+    this.options.onRequest?.({ service: 'STS', operation: action, accessKeyId });
     await this.conditions.delayCall(closeSignal(res));
     try {
       let result: string;
-      if (action === 'AssumeRole') result = this.assumeRole(params, accessKeyOf(req));
-      else if (action === 'GetCallerIdentity') result = this.callerIdentity(accessKeyOf(req));
+      if (action === 'AssumeRole') result = this.assumeRole(params, accessKeyId);
+      else if (action === 'GetCallerIdentity') result = this.callerIdentity(accessKeyId);
       else throw new StsError('InvalidAction', `Could not find operation ${action} for version 2011-06-15 (the sandbox STS knows AssumeRole and GetCallerIdentity)`);
-      const xml = `<${action}Response xmlns="${NS}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></${action}Response>`;
-      send(res, 200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId() }, xml);
+      const xml = `<${action}Response xmlns="${NS}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${id}</RequestId></ResponseMetadata></${action}Response>`;
+      send(res, 200, { 'content-type': 'text/xml', 'x-amzn-requestid': id }, xml);
     } catch (error) {
       if (!(error instanceof StsError)) throw error;
       const status = ERROR_STATUS[error.code] ?? 400;
-      const xml = `<ErrorResponse xmlns="${NS}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error><RequestId>${requestId()}</RequestId></ErrorResponse>`;
-      send(res, status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId() }, xml);
+      const xml = `<ErrorResponse xmlns="${NS}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`;
+      send(res, status, { 'content-type': 'text/xml', 'x-amzn-requestid': id }, xml);
     }
   }
 
