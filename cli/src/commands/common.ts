@@ -7,7 +7,7 @@ import { DEFAULT_STACK_NAME } from '../../../protocol/index.js';
 import { Attacher } from '../attach/attacher.js';
 import { AttachmentStore } from '../attach/state-store.js';
 import { lambdaFunctionConfigApi } from '../aws/function-config-api.js';
-import { clientConfig, type AwsOptions } from '../aws/options.js';
+import { clientConfig, credentialProvider, type AwsOptions } from '../aws/options.js';
 import { iamRolePolicyApi } from '../aws/role-policy-api.js';
 import { cloudFormationStackOutputsApi, loadHelperStack, type HelperStack } from '../aws/stack-outputs.js';
 import { describeError, explainAwsError } from '../errors.js';
@@ -32,11 +32,23 @@ export function addAwsOptions(command: Command): Command {
     .addOption(new Option('--profile <profile>', 'AWS profile from your shared config (default: AWS_PROFILE or default)'));
 }
 
-/** The SDK clients, all from the user's default credential chain and honouring AWS_ENDPOINT_URL_*. */
+/**
+ * The SDK clients and the credentials that sign outside them (the WebSocket URL), all from one
+ * resolution of the user's default credential chain, honouring AWS_ENDPOINT_URL_*.
+ */
 export function awsClients(options: AwsOptions) {
-  const config = clientConfig(options);
-  return { lambda: new LambdaClient(config), iam: new IAMClient(config), cloudFormation: new CloudFormationClient(config), dynamo: new DynamoDBClient(config) };
+  const credentials = credentialProvider(options);
+  const config = { ...clientConfig(options), credentials };
+  return {
+    credentials,
+    lambda: new LambdaClient(config),
+    iam: new IAMClient(config),
+    cloudFormation: new CloudFormationClient(config),
+    dynamo: new DynamoDBClient(config),
+  };
 }
+
+export type AwsClients = ReturnType<typeof awsClients>;
 
 /** The region the clients resolved (option, environment or profile). */
 export async function resolvedRegion(lambda: LambdaClient): Promise<string> {
@@ -47,14 +59,13 @@ export async function resolvedRegion(lambda: LambdaClient): Promise<string> {
   }
 }
 
-/** An Attacher over real AWS; the helper stack is read once, and only when needed. */
-export function makeAttacher(options: StackOptions, stack?: HelperStack, store: AttachmentStore = new AttachmentStore()): Attacher {
-  const clients = awsClients(options);
+/** An Attacher over real AWS (the given clients, or new ones); the helper stack is read once, and only when needed. */
+export function makeAttacher(options: StackOptions, stack?: HelperStack, clients: Omit<AwsClients, 'dynamo'> = awsClients(options)): Attacher {
   let loading: Promise<HelperStack> | undefined = stack ? Promise.resolve(stack) : undefined;
   return new Attacher({
     functions: lambdaFunctionConfigApi(clients.lambda),
     policies: iamRolePolicyApi(clients.iam),
-    store,
+    store: new AttachmentStore(),
     stack: () => (loading ??= loadHelperStack(cloudFormationStackOutputsApi(clients.cloudFormation), options.stack)),
   });
 }

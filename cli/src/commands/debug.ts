@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { credentialProvider } from '../aws/options.js';
 import { dynamoRequestItemReader } from '../aws/request-items.js';
 import { cloudFormationStackOutputsApi, loadHelperStack } from '../aws/stack-outputs.js';
 import { DynamoDbAnswerStore } from '../../../infra/websocket/dynamodb-answer-store.js';
@@ -63,9 +62,8 @@ export async function runDebug(opts: DebugCommandOptions, host: DebugHost = proc
   const clients = awsClients(opts);
   const stack = await loadHelperStack(cloudFormationStackOutputsApi(clients.cloudFormation), opts.stack);
   const region = await resolvedRegion(clients.lambda);
-  const credentials = credentialProvider(opts);
   const sessionId = randomUUID();
-  const attachments = new SessionAttachments(makeAttacher(opts, stack), opts.function, sessionId, opts.timeout !== undefined ? { timeout: opts.timeout } : {}, info, warn);
+  const attachments = new SessionAttachments(makeAttacher(opts, stack, clients), opts.function, sessionId, opts.timeout !== undefined ? { timeout: opts.timeout } : {}, info, warn);
   const runners = new RunnerPool({
     codeDir: resolve(opts.code),
     python: { python: opts.python, ...(opts.debugpy ? { debugpy: opts.debugpy === true ? DEFAULT_DEBUGPY_ADDRESS : opts.debugpy } : {}) },
@@ -76,7 +74,7 @@ export async function runDebug(opts: DebugCommandOptions, host: DebugHost = proc
 
   const session = new DebugSession({
     connect: async (events) => {
-      const url = await presignWebSocketUrl(stack.webSocketUrl, region, credentials).catch((err: unknown) => {
+      const url = await presignWebSocketUrl(stack.webSocketUrl, region, clients.credentials).catch((err: unknown) => {
         throw explainAwsError(err, 'sign the WebSocket connection');
       });
       return openWebSocket(url, events);
