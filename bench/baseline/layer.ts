@@ -1,9 +1,7 @@
 import { build } from 'esbuild';
 import { chmodSync, cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { PACKAGE_ROOT as ROOT } from '../../sandbox/package-root.js';
 
 export interface BaselineLayer {
   /** The layer folder: `bin/bootstrap` (the PLLDB exec wrapper) and `plldb/runtime.mjs` (the baseline bundle). */

@@ -2,15 +2,15 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { SANDBOX_LAYERS } from '../../sandbox/index.js';
 import { preciseNow } from '../../sandbox/common/clock.js';
+import { PACKAGE_ROOT } from '../../sandbox/package-root.js';
 import { instant } from '../debugger.js';
 import { slope } from '../stats.js';
 import type { BenchWorld, LayerKind } from '../world.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
 const execFileAsync = promisify(execFile);
 
 /**
@@ -117,7 +117,7 @@ export async function measureSizes(baselineBundle: string, standalone: boolean):
   try {
     const zipped = async (dir: string): Promise<number> => {
       const zip = join(tmp, `${dir.replace(/\W/g, '_')}.zip`);
-      await execFileAsync('zip', ['-r', '-9', '-q', zip, '.'], { cwd: join(ROOT, dir) });
+      await execFileAsync('zip', ['-r', '-9', '-q', zip, '.'], { cwd: join(PACKAGE_ROOT, dir) });
       return statSync(zip).size;
     };
     const [nodeLayerZip, standaloneX8664Zip, standaloneArm64Zip] = await Promise.all([
@@ -126,7 +126,7 @@ export async function measureSizes(baselineBundle: string, standalone: boolean):
       standalone ? zipped(SANDBOX_LAYERS.standaloneArm64.dir) : undefined,
     ]);
     return {
-      runtimeBundle: statSync(join(ROOT, SANDBOX_LAYERS.node.dir, 'plldb', 'runtime.mjs')).size,
+      runtimeBundle: statSync(join(PACKAGE_ROOT, SANDBOX_LAYERS.node.dir, 'plldb', 'runtime.mjs')).size,
       baselineBundle: statSync(baselineBundle).size,
       nodeLayerZip,
       ...(standaloneX8664Zip !== undefined ? { standaloneX8664Zip } : {}),

@@ -1,3 +1,4 @@
+import { escapeXml } from '../../sandbox/common/xml.js';
 import type { BenchResult } from '../result.js';
 
 export interface Series {
@@ -35,10 +36,6 @@ function logTicks(min: number, max: number): number[] {
     }
   }
   return ticks;
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 const fixed = (n: number) => n.toFixed(1);
