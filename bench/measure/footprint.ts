@@ -10,7 +10,6 @@ import { instant } from '../debugger.js';
 import { slope } from '../stats.js';
 import type { BenchWorld, LayerKind } from '../world.js';
 
-
 const execFileAsync = promisify(execFile);
 
 /**
