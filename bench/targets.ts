@@ -3,7 +3,7 @@ import type { BenchResult, Target } from './result.js';
 
 const MB = 1024 * 1024;
 /** RSS growth from 100 to 1000 invocations that still counts as noise (heap sizing, JIT). */
-export const MEMORY_NOISE_MB = 5;
+const MEMORY_NOISE_MB = 5;
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const x = (v: number) => `${v.toFixed(2)}x`;

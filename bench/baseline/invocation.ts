@@ -9,7 +9,7 @@ import type { NextInvocation } from '../../runtime/src/runtime-api/client.js';
 import type { BaselineEdges } from './edges.js';
 
 /** The original design's fixed poll period. */
-export const BASELINE_POLL_MS = 1000;
+const BASELINE_POLL_MS = 1000;
 
 /** The PLLDB runtime's invocation dependencies, with the original design's AWS edges. */
 export type BaselineDeps = Omit<InvocationDeps, 'edges'> & { edges: BaselineEdges };

@@ -5,7 +5,7 @@ import type { Figure } from '../stats.js';
 const KB = 1024;
 
 /** `median [min–max]` (the spread over rounds), or just the value for one round. */
-export function formatFigure(f: Figure | undefined, digits = 1): string {
+function formatFigure(f: Figure | undefined, digits = 1): string {
   if (!f || Number.isNaN(f.median)) return '–';
   const v = (n: number) => n.toFixed(digits);
   return f.runs.length > 1 ? `${v(f.median)} [${v(f.min)}–${v(f.max)}]` : v(f.median);
@@ -48,7 +48,7 @@ function fewSamples(r: BenchResult): boolean {
 }
 
 /** The tables of latest.md (also pasted into the README's Performance section). */
-export function resultTables(r: BenchResult): string {
+function resultTables(r: BenchResult): string {
   const latency = table(
     ['metric (ms)', 'PLLDB p50', 'PLLDB p95', 'PLLDB max', 'baseline p50', 'baseline p95', 'baseline max', 'PLLDB/baseline p50'],
     LATENCY_ROWS.map(([key, label]) => {

@@ -32,7 +32,7 @@ export function chooseLayer(fn: FunctionConfig, stack: HelperStack): string {
 }
 
 /** A layer version ARN without its version: `arn:aws:lambda:region:account:layer:name`. */
-export function layerWithoutVersion(arn: string): string {
+function layerWithoutVersion(arn: string): string {
   return /:\d+$/.test(arn) ? arn.replace(/:\d+$/, '') : arn;
 }
 

@@ -25,7 +25,7 @@ export interface SavedRole {
 }
 
 /** Where attachments are saved: `$PLLDB_STATE_DIR`, else `~/.plldb`. */
-export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.PLLDB_STATE_DIR || join(homedir(), '.plldb');
 }
 

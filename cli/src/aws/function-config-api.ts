@@ -32,7 +32,7 @@ export interface FunctionConfigApi {
 }
 
 /** `arn:aws:lambda:region:account:function:name[:qualifier]` without the qualifier. */
-export function unqualifiedArn(arn: string): string {
+function unqualifiedArn(arn: string): string {
   return arn.startsWith('arn:') ? arn.split(':').slice(0, 7).join(':') : arn;
 }
 

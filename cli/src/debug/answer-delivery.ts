@@ -49,7 +49,7 @@ export async function deliverAnswer(answer: DebuggerResponseMessage, route: Answ
 }
 
 /** The error answer for a result PLLDB cannot carry. */
-export function tooLargeAnswer(requestId: string, resultBytes: number): DebuggerResponseMessage {
+function tooLargeAnswer(requestId: string, resultBytes: number): DebuggerResponseMessage {
   return answerMessage(requestId, {
     ok: false,
     error: runtimeError(

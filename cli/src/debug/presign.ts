@@ -7,7 +7,7 @@ import type { CredentialProvider } from '../aws/options.js';
 const PRESIGN_EXPIRES_SECONDS = 60;
 
 /** The region of an `execute-api` hostname (`{api}.execute-api.{region}.amazonaws.com`), if it is one. */
-export function regionOfApiHost(hostname: string): string | undefined {
+function regionOfApiHost(hostname: string): string | undefined {
   return /^[^.]+\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/.exec(hostname)?.[1];
 }
 

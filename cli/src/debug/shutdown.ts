@@ -15,7 +15,7 @@ export interface ShutdownDeps {
 }
 
 /** Exit codes of a shell for a process ended by SIGINT / SIGTERM. */
-export const SIGINT_EXIT_CODE = 130;
+const SIGINT_EXIT_CODE = 130;
 export const SIGTERM_EXIT_CODE = 143;
 
 /**

@@ -8,7 +8,7 @@ import { localEnvironment } from './environment.js';
 import type { HandlerRunner, Invocation, Outcome } from './types.js';
 
 /** The executor ships in the package at cli/python/, found from this module (source or bundle). */
-export function executorPath(from: string = fileURLToPath(import.meta.url)): string {
+function executorPath(from: string = fileURLToPath(import.meta.url)): string {
   for (let dir = dirname(from); dir !== dirname(dir); dir = dirname(dir)) {
     const candidate = join(dir, 'cli', 'python', 'plldb_executor.py');
     if (existsSync(candidate)) return candidate;

@@ -3,7 +3,7 @@ import { PythonHandlerRunner, type PythonRunnerOptions } from './python-runner.j
 import type { HandlerRunner } from './types.js';
 
 /** The runtime id (`python3.12`) of a request's `runtime`, which the layer fills from AWS_EXECUTION_ENV (`AWS_Lambda_python3.12`). */
-export function runtimeId(runtime: string): string {
+function runtimeId(runtime: string): string {
   return runtime.replace(/^AWS_Lambda_/, '');
 }
 
