@@ -165,7 +165,7 @@ export class DeployedRuntime {
     const pending = this.pending.get(requestId);
     if (!pending) return;
     this.pending.delete(requestId);
-    this.options.logger.log('INFO', 'deployed_answer_relayed', { requestId, status });
+    if (status !== 202) this.options.logger.log('WARN', 'deployed_answer_refused', { requestId, status });
     pending.done();
   }
 

@@ -52,8 +52,10 @@ export async function dispatch(next: NextInvocation, deps: DispatchDeps): Promis
         : {}),
     });
   }
-  logger.log('INFO', 'invocation_passed_through', { requestId: next.requestId, reason: decision.reason, copy: decision.copy });
-  await Promise.all([answerByDeployed(next, deps), decision.copy ? observe(next, deps) : undefined, recheckPresence(next, deps)]);
+  const started = nowMs();
+  await Promise.all([edges.deployed.answer(next), decision.copy ? observe(next, deps) : undefined, recheckPresence(next, deps)]);
+  // One line per pass-through invocation: this path is measured against the deployed code alone.
+  logger.log('INFO', 'invocation_passed_through', { requestId: next.requestId, reason: decision.reason, copy: decision.copy, ms: nowMs() - started });
 }
 
 async function answerByDeployed(next: NextInvocation, { edges, logger }: DispatchDeps): Promise<void> {
