@@ -68,9 +68,15 @@ async function answerByDeployed(next: NextInvocation, { edges, logger }: Dispatc
 async function observe(next: NextInvocation, deps: DispatchDeps): Promise<void> {
   const { config, edges, logger, environment } = deps;
   const inv = { requestId: next.requestId, body: next.body, context: invocationContext(next.requestId, next.headers, config.function) };
+  const message = debuggerMessage(config, inv, environment, true);
+  // A copy whose event did not fit the message could only point at an item, and a pass-through invocation has none.
+  if ((JSON.parse(message) as { eventInline: boolean }).eventInline === false) {
+    logger.log('WARN', 'observation_skipped', { requestId: next.requestId, reason: 'event_too_large' });
+    return;
+  }
   try {
     edges.aws.credentials.useRoleOf(inv.context.invokedFunctionArn);
-    await edges.aws.notifier.post(config.connectionId, debuggerMessage(config, inv, environment, true), AbortSignal.timeout(AWS_CALL_TIMEOUT_MS));
+    await edges.aws.notifier.post(config.connectionId, message, AbortSignal.timeout(AWS_CALL_TIMEOUT_MS));
     logger.log('INFO', 'observation_sent', { requestId: next.requestId });
   } catch (err) {
     logger.log('WARN', 'observation_failed', { requestId: next.requestId, error: (err as Error).message });
