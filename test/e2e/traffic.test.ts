@@ -11,7 +11,7 @@ import { TestDebugger } from './support/test-debugger.js';
 /** The deployed code: answers with who it is and its process id, or exits when asked to (a crash). */
 const NODE_HANDLER = `export const handler = async (event) => {
   if (event.crash) process.exit(7);
-  return { handledBy: 'deployed-node', event, pid: process.pid };
+  return { handledBy: 'deployed-node', event, pid: process.pid, nodeOptions: process.env.NODE_OPTIONS ?? null };
 };
 `;
 const PYTHON_HANDLER = `import os
@@ -66,13 +66,15 @@ describe('end to end: who answers (pass-through, route filter, observe) with the
     it(`${kind}: after the debugger's connection is gone the deployed code answers, writing nothing, and a crash of it is reported and recovered`, async () => {
       const name = `passthrough-${kind}`;
       const leaving = await TestDebugger.connect(world.sandbox.endpoints.webSocketUrl, echoWith((event) => ({ handledBy: 'debugger', event })));
-      create(name, kind, leaving.connectionId, { [Env.WhenDisconnected]: WhenDisconnected.Passthrough });
+      // The function's own NODE_OPTIONS reach its deployed runtime through the wrapper.
+      create(name, kind, leaving.connectionId, { [Env.WhenDisconnected]: WhenDisconnected.Passthrough, NODE_OPTIONS: '--max-http-header-size=16385' });
       expect(payload(await world.sandbox.invoke(name, { n: 1 })).handledBy).toBe('debugger');
 
       expect(world.sandbox.dropConnection(leaving.connectionId)).toBe(true);
       const first = await world.sandbox.invoke(name, { n: 2 });
       expect(first.functionError).toBeUndefined();
       expect(payload(first)).toMatchObject({ handledBy: `deployed-${kind}`, event: { n: 2 } });
+      if (kind === 'node') expect(payload(first)).toMatchObject({ nodeOptions: '--max-http-header-size=16385' });
 
       const second = await world.sandbox.invoke(name, { n: 3 });
       expect(payload(second)).toMatchObject({ handledBy: `deployed-${kind}`, event: { n: 3 } });
