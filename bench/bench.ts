@@ -1,6 +1,7 @@
 import { cpus, loadavg } from 'node:os';
 import { instant, jittered } from './debugger.js';
 import { measureInit, measureMemory, measureSizes, type MemoryResult } from './measure/footprint.js';
+import { measurePassthrough, type PassthroughResult } from './measure/passthrough.js';
 import { measureRoundTrip } from './measure/round-trip.js';
 import { requestsBeforeNotify, requestsPerInvocation, requestsPerMinuteWaiting, type Counts } from './measure/requests.js';
 import type { BenchOptions } from './options.js';
@@ -45,7 +46,9 @@ export async function runBench(options: Options, progress: (message: string) => 
       measureMemory(world, options.memoryInvocations, options.memoryEvery),
       measureSizes(world.baseline.bundle, options.standaloneZips),
     ]);
-    const result = summarize(options, rounds, init, memoryRun, sizes, roundTripMs, [loadAtStart, loadavg()[0] as number]);
+    progress(`pass-through: ${options.passthroughInvocations} invocations with and without PLLDB's proxy`);
+    const passthrough = await measurePassthrough(world, options.passthroughInvocations);
+    const result = summarize(options, rounds, init, memoryRun, sizes, roundTripMs, [loadAtStart, loadavg()[0] as number], passthrough);
     result.problems.push(...world.debuggerClient.problems, ...world.logs.facts.errors);
     result.durationS = Math.round((Date.now() - started) / 100) / 10;
     return result;
@@ -85,6 +88,7 @@ function summarize(
   sizes: BenchResult['sizes'],
   roundTripMs: number,
   loadAverage: number[],
+  passthrough: PassthroughResult,
 ): BenchResult {
   const plldb = (scenario: Scenario) => rounds.map((r) => r.plldb[scenario]);
   const baseline = (scenario: 'instant' | 'slow') => rounds.map((r) => r.baseline[scenario]);
@@ -124,6 +128,7 @@ function summarize(
     },
     init,
     memory: memoryRun,
+    passthrough,
     sizes,
     targets: [],
     samples: {

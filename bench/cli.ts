@@ -44,6 +44,7 @@ export function parseBenchArgs(argv: string[], output: { writeErr?: (text: strin
     .addOption(new Option('--cold-starts <n>', 'cold starts per layer for the runtime init figure').argParser(count(1)))
     .addOption(new Option('--memory-invocations <n>', 'invocations of one runtime process in the memory run').argParser(count(1)))
     .addOption(new Option('--memory-every <n>', 'read the resident memory every n invocations').argParser(count(1)))
+    .addOption(new Option('--passthrough-invocations <n>', 'invocations of each function in the pass-through run').argParser(count(1)))
     .option('--no-standalone-zips', 'skip zipping the standalone layers (the smoke run skips them)')
     .addOption(new Option('--plldb-env <NAME=value>', 'extra environment for the PLLDB functions (repeatable), e.g. PLLDB_POLL_MAX_MS=5000 or NODE_OPTIONS=--max-old-space-size=32').argParser(assignment))
     .option('--out <dir>', 'where the reports go', RESULTS_DIR)
@@ -64,6 +65,7 @@ export function parseBenchArgs(argv: string[], output: { writeErr?: (text: strin
     coldStarts?: number;
     memoryInvocations?: number;
     memoryEvery?: number;
+    passthroughInvocations?: number;
     plldbEnv?: Record<string, string>;
     standaloneZips: boolean;
     out: string;
@@ -82,6 +84,7 @@ export function parseBenchArgs(argv: string[], output: { writeErr?: (text: strin
     coldStarts: o.coldStarts ?? base.coldStarts,
     memoryInvocations: o.memoryInvocations ?? base.memoryInvocations,
     memoryEvery: o.memoryEvery ?? base.memoryEvery,
+    passthroughInvocations: o.passthroughInvocations ?? base.passthroughInvocations,
     plldbEnv: o.plldbEnv ?? base.plldbEnv,
     standaloneZips: program.getOptionValueSource('standaloneZips') === 'cli' ? o.standaloneZips : base.standaloneZips,
     outDir: o.smoke && !outGiven ? join(tmpdir(), 'plldb-bench-smoke') : o.out,

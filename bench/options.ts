@@ -19,6 +19,8 @@ export interface BenchOptions {
   /** Invocations of the memory run, and how often its resident memory is read. */
   memoryInvocations: number;
   memoryEvery: number;
+  /** Invocations of each function in the pass-through run (without PLLDB, and through its proxy). */
+  passthroughInvocations: number;
   /** Zip the standalone layers too (about 40 MB each; slow). */
   standaloneZips: boolean;
   /** Where latest.md, latest.json and latency.svg go. */
@@ -39,6 +41,7 @@ export const DEFAULT_OPTIONS: Omit<BenchOptions, 'outDir'> = {
   coldStarts: 10,
   memoryInvocations: 1000,
   memoryEvery: 10,
+  passthroughInvocations: 100,
   standaloneZips: true,
   plldbEnv: {},
 };
@@ -55,5 +58,6 @@ export const SMOKE_OPTIONS: Omit<BenchOptions, 'outDir'> = {
   coldStarts: 1,
   memoryInvocations: 4,
   memoryEvery: 2,
+  passthroughInvocations: 2,
   standaloneZips: false,
 };

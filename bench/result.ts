@@ -1,4 +1,5 @@
 import type { MemoryResult, Sizes } from './measure/footprint.js';
+import type { PassthroughResult } from './measure/passthrough.js';
 import type { BenchOptions } from './options.js';
 import type { Winner } from './phase.js';
 import type { Figure } from './stats.js';
@@ -57,6 +58,8 @@ export interface BenchResult {
   /** Process start to first /next, ms. */
   init: { node: Figure; standalone: Figure };
   memory: MemoryResult;
+  /** The deployed code answering through PLLDB's Runtime API proxy, against the same code without PLLDB. */
+  passthrough: PassthroughResult;
   sizes: Sizes;
   targets: Target[];
   /** Every sample, pooled over rounds (ms), for the chart. */

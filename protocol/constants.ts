@@ -77,7 +77,38 @@ export const Env = {
   ExecWrapper: 'AWS_LAMBDA_EXEC_WRAPPER',
   /** Management endpoint the `$default` route replies through; default: the API the message came in on. */
   WebSocketManagementEndpoint: 'PLLDB_WEBSOCKET_MANAGEMENT_ENDPOINT',
+  /** Who answers when the debugger's connection is gone: `error` or `passthrough` (WhenDisconnected). */
+  WhenDisconnected: 'PLLDB_WHEN_DISCONNECTED',
+  /** EventBridge event pattern: matching invocations go to the debugger, the others to the deployed code. */
+  RouteFilter: 'PLLDB_ROUTE_FILTER',
+  /** `debug` or `observe` (RuntimeMode). */
+  Mode: 'PLLDB_MODE',
+  /** Observe mode: at most one copy to the debugger per this many ms per execution environment (0: every one). */
+  ObserveSampleMs: 'PLLDB_OBSERVE_SAMPLE_MS',
+  /** Pass-through: how often (ms) the runtime checks whether a debugger is connected again. */
+  ReconnectCheckMs: 'PLLDB_RECONNECT_CHECK_MS',
+  /** Set by the wrapper: the function's own NODE_OPTIONS, restored for the deployed runtime. */
+  FunctionNodeOptions: 'PLLDB_FUNCTION_NODE_OPTIONS',
 } as const;
+
+/** Values of PLLDB_WHEN_DISCONNECTED. */
+export const WhenDisconnected = {
+  Error: 'error',
+  Passthrough: 'passthrough',
+} as const;
+export type WhenDisconnectedValue = (typeof WhenDisconnected)[keyof typeof WhenDisconnected];
+
+/** Values of PLLDB_MODE. */
+export const RuntimeMode = {
+  Debug: 'debug',
+  Observe: 'observe',
+} as const;
+export type RuntimeModeValue = (typeof RuntimeMode)[keyof typeof RuntimeMode];
+
+export const DEFAULT_OBSERVE_SAMPLE_MS = 1000;
+
+/** The traffic-control variables `plldb attach` may set (and `plldb detach` removes). */
+export const TRAFFIC_ENV_VARS: readonly string[] = [Env.WhenDisconnected, Env.RouteFilter, Env.Mode, Env.ObserveSampleMs];
 
 /** The function's own credentials: redacted from the forwarded environment unless forwarding is on. */
 export const CREDENTIAL_ENV_VARS: readonly string[] = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];

@@ -21,6 +21,8 @@ export interface DebuggerRequestMessage {
   handler: string;
   runtime: string;
   context: InvocationContextData;
+  /** Observe mode: a copy of an invocation the deployed code answers; the debugger's answer is ignored. */
+  observation?: true;
 }
 
 /** Debugger -> API (`$default`): an answer. A superset of the original DebuggerResponse. */

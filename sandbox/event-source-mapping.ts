@@ -1,4 +1,4 @@
-import { matchesAnyFilter, parseFilterPattern, type FilterPattern } from './event-filter.js';
+import { matchesAnyFilter, parseFilterPattern, type FilterPattern } from '../protocol/event-pattern.js';
 import { SandboxConditions } from './latency.js';
 import type { CapturedRecord, StreamLog } from './dynamodb/stream-log.js';
 import type { StreamRecord } from './dynamodb/stream-record.js';

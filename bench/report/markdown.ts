@@ -72,6 +72,8 @@ function resultTables(r: BenchResult): string {
       [`resident memory after ${r.memory.toInvocation} invocations`, `${r.memory.toMb.toFixed(1)} MB`],
       [`growth ${r.memory.fromInvocation} → ${r.memory.toInvocation} (least-squares trend of the readings in between)`, `${r.memory.growthMb >= 0 ? '+' : ''}${r.memory.growthMb.toFixed(1)} MB`],
       [`highest reading (every ${r.options.memoryEvery} invocations)`, `${r.memory.peakMb.toFixed(1)} MB`],
+      [`pass-through p50 / p95 over ${r.passthrough.invocations} invocations (without PLLDB: p50 / p95)`, `${r.passthrough.passthrough.p50.toFixed(1)} / ${r.passthrough.passthrough.p95.toFixed(1)} ms (${r.passthrough.deployedAlone.p50.toFixed(1)} / ${r.passthrough.deployedAlone.p95.toFixed(1)} ms)`],
+      ['pass-through, warm resident memory: PLLDB runtime + deployed runtime (without PLLDB)', `${r.passthrough.rssMb.plldbRuntime.toFixed(1)} + ${r.passthrough.rssMb.deployedRuntime.toFixed(1)} MB (${r.passthrough.rssMb.deployedAlone.toFixed(1)} MB)`],
       ['runtime bundle (`plldb/runtime.mjs`)', `${(r.sizes.runtimeBundle / KB).toFixed(0)} KB (baseline bundle ${(r.sizes.baselineBundle / KB).toFixed(0)} KB)`],
       ['Node.js layer, `zip -r -9`', `${(r.sizes.nodeLayerZip / KB).toFixed(0)} KB`],
       ['standalone layer x86_64, `zip -r -9`', megabytes(r.sizes.standaloneX8664Zip)],

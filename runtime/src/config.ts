@@ -1,5 +1,6 @@
 import { DEFAULT_QUEUE_PREFIX, DEFAULT_TABLE_NAME, Env } from '../../protocol/index.js';
 import { ConfigError } from './errors.js';
+import { loadTrafficConfig, type TrafficConfig } from './traffic/config.js';
 
 export interface PollTuning {
   /** Interval of the poll arm while the invocation is young. */
@@ -26,6 +27,8 @@ export interface RuntimeConfig {
   deadlineMarginMs: number;
   itemTtlSeconds: number;
   concurrency: number;
+  /** Who answers which invocation: the debugger or the function's deployed code. */
+  traffic: TrafficConfig;
   function: {
     name: string;
     version: string;
@@ -69,6 +72,7 @@ export function loadConfig(env: Environment): RuntimeConfig {
     deadlineMarginMs: positiveInt(env, Env.DeadlineMarginMs, 1000),
     itemTtlSeconds: positiveInt(env, Env.ItemTtlSeconds, 86400),
     concurrency: positiveInt(env, 'AWS_LAMBDA_MAX_CONCURRENCY', 1),
+    traffic: loadTrafficConfig(env),
     function: {
       name: env.AWS_LAMBDA_FUNCTION_NAME ?? '',
       version: env.AWS_LAMBDA_FUNCTION_VERSION ?? '$LATEST',

@@ -1,5 +1,5 @@
 import { firstValueFrom } from 'rxjs';
-import { DeliveredVia, Status, queueNameFor, readAnswer, type Answer, type DeliveredViaValue } from '../../protocol/index.js';
+import { DEBUGGER_DISCONNECTED_ERROR_TYPE, DeliveredVia, Status, queueNameFor, readAnswer, type Answer, type DeliveredViaValue } from '../../protocol/index.js';
 import type { AwsEdges } from './aws/clients.js';
 import { ConnectionGoneError } from './aws/ports.js';
 import type { RuntimeConfig } from './config.js';
@@ -11,6 +11,9 @@ import type { NextInvocation, RuntimeApiClient } from './runtime-api/client.js';
 import { RuntimeApiError } from './runtime-api/client.js';
 import { waitForAnswer } from './waiter.js';
 
+/** PlldbError reason of a notification that found the debugger's connection gone (410). */
+const GONE_REASON = 'debugger_gone';
+
 export interface InvocationDeps {
   config: RuntimeConfig;
   api: Pick<RuntimeApiClient, 'postResponse' | 'postError'>;
@@ -18,6 +21,11 @@ export interface InvocationDeps {
   logger: Logger;
   /** The forwarded environment (credentials already redacted), computed once at init. */
   environment: Record<string, string>;
+  /**
+   * Pass-through: called instead of failing the invocation when the debugger's connection is gone
+   * (410, or it disconnected while the invocation waited); answers it some other way.
+   */
+  onGone?: (next: NextInvocation) => Promise<void>;
 }
 
 /**
@@ -57,13 +65,22 @@ export async function handleInvocation(next: NextInvocation, deps: InvocationDep
         },
       }),
     );
-    if (result.kind === 'answer') {
+    if (result.kind === 'answer' && deps.onGone && result.answer.kind === 'error' && result.answer.error.errorType === DEBUGGER_DISCONNECTED_ERROR_TYPE) {
+      logger.log('INFO', 'debugger_disconnected_passthrough', { requestId, ms: nowMs() - received });
+      await deps.onGone(next);
+    } else if (result.kind === 'answer') {
       logger.log('INFO', 'answer_received', { requestId, via: result.via, ms: nowMs() - received });
       delivered = await deliver(deps, requestId, result.answer, result.via);
     } else {
       delivered = await timedOut(deps, inv, received);
     }
   } catch (err) {
+    if (deps.onGone && err instanceof PlldbError && err.reason === GONE_REASON) {
+      logger.log('INFO', 'debugger_gone_passthrough', { requestId, ms: nowMs() - received });
+      await deps.onGone(next);
+      await bookkeeping(deps, requestId, undefined, queueUrl);
+      return;
+    }
     logger.log('ERROR', 'invocation_failed', { requestId, reason: err instanceof PlldbError ? err.reason : 'error', error: err instanceof Error ? err.message : String(err) });
     await post(deps, requestId, () => deps.api.postError(requestId, toLambdaError(err)));
   }
@@ -118,7 +135,7 @@ async function notify(deps: InvocationDeps, inv: Invocation, signal: AbortSignal
     throw new PlldbError(
       `No debugger is connected: WebSocket connection ${config.connectionId} is gone (410). Start \`plldb debug\` and attach the function again (\`plldb attach\`), or detach it (\`plldb detach\`) to run it normally.`,
       PlldbErrorType.Gone,
-      'debugger_gone',
+      GONE_REASON,
     );
   }
   logger.log('INFO', 'debugger_notified', { requestId: inv.requestId });

@@ -72,8 +72,11 @@ export function requestItem(
   );
 }
 
-/** The PostToConnection payload; the event is left out when the message would pass the WebSocket limit. */
-export function debuggerMessage(config: RuntimeConfig, inv: Invocation, environment: Record<string, string>): string {
+/**
+ * The PostToConnection payload; the event is left out when the message would pass the WebSocket limit.
+ * `observation`: a copy of an invocation the deployed code answers (observe mode).
+ */
+export function debuggerMessage(config: RuntimeConfig, inv: Invocation, environment: Record<string, string>, observation = false): string {
   const message: DebuggerRequestMessage = {
     type: 'request',
     requestId: inv.requestId,
@@ -89,6 +92,7 @@ export function debuggerMessage(config: RuntimeConfig, inv: Invocation, environm
     handler: config.function.handler,
     runtime: config.function.runtime,
     context: inv.context,
+    ...(observation ? { observation: true as const } : {}),
   };
   const full = JSON.stringify(message);
   if (Buffer.byteLength(full) <= WEBSOCKET_MESSAGE_LIMIT_BYTES) return full;

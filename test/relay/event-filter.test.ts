@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { FilterPatternError, matchesAnyFilter, matchesFilter, parseFilterPattern } from '../../sandbox/event-filter.js';
+import { FilterPatternError, compileEventPattern, matchesAnyFilter, matchesFilter, parseFilterPattern } from '../../protocol/event-pattern.js';
 
 const record = {
   eventName: 'MODIFY',
@@ -75,10 +75,24 @@ describe('matchesFilter', () => {
   it('refuses patterns Lambda would refuse, saying what to change', () => {
     expect(() => matchesFilter({ eventName: 'MODIFY' }, record)).toThrow(FilterPatternError);
     expect(() => matchesFilter({ eventName: [] }, record)).toThrow(/empty rule list/);
-    expect(() => matchesFilter({ eventName: [{ wildcard: '*' }] }, record)).toThrow(/not supported/);
+    expect(() => matchesFilter({ eventName: [{ cidr: '10.0.0.0/24' }] }, record)).toThrow(/not supported/);
+    expect(() => compileEventPattern({ a: ['x'], b: { c: [{ prefix: 1 }] } })).toThrow(/"prefix" at "b.c" takes a string/);
+    expect(() => compileEventPattern({ $or: [{ a: ['x'] }] })).toThrow(/\$or/);
     expect(() => matchesFilter({ eventName: [{ numeric: ['>'] }] }, record)).toThrow(/numeric/);
     expect(() => matchesFilter({ eventName: [{ exists: 'yes' }] }, record)).toThrow(/true or false/);
     expect(() => parseFilterPattern('["MODIFY"]')).toThrow(/JSON object/);
     expect(() => parseFilterPattern('{')).toThrow(/not JSON/);
+  });
+
+  it('speaks the rest of EventBridge: $or, wildcard, ignore-case prefix and suffix, anything-but variants', () => {
+    expect(matchesFilter({ $or: [{ eventName: ['INSERT'] }, { awsRegion: ['us-east-1'] }] }, record)).toBe(true);
+    expect(matchesFilter({ $or: [{ eventName: ['INSERT'] }, { awsRegion: ['eu-west-1'] }] }, record)).toBe(false);
+    expect(matchesFilter({ awsRegion: [{ wildcard: 'us-*-1' }] }, record)).toBe(true);
+    expect(matchesFilter({ awsRegion: [{ wildcard: 'us.*' }] }, record)).toBe(false);
+    expect(matchesFilter({ awsRegion: [{ prefix: { 'equals-ignore-case': 'US-' } }] }, record)).toBe(true);
+    expect(matchesFilter({ awsRegion: [{ suffix: { 'equals-ignore-case': 'EAST-1' } }] }, record)).toBe(true);
+    expect(matchesFilter({ eventName: [{ 'anything-but': { 'equals-ignore-case': ['modify', 'insert'] } }] }, record)).toBe(false);
+    expect(matchesFilter({ eventName: [{ 'anything-but': { wildcard: 'IN*' } }] }, record)).toBe(true);
+    expect(matchesFilter({ awsRegion: [{ 'anything-but': { suffix: '-2' } }] }, record)).toBe(true);
   });
 });

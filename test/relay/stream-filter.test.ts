@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ANSWER_FILTER_PATTERNS, ANSWER_FILTER_PATTERN_STRINGS } from '../../protocol/index.js';
-import { matchesAnyFilter } from '../../sandbox/event-filter.js';
+import { matchesAnyFilter } from '../../protocol/event-pattern.js';
 import { FIXTURES, loadRecord } from './fixtures.js';
 import type { FixtureName } from './fixtures.js';
 

@@ -1,4 +1,4 @@
-import { ATTACH_POLICY_NAME, Env, EXEC_WRAPPER_PATH } from '../../../protocol/index.js';
+import { ATTACH_POLICY_NAME, Env, EXEC_WRAPPER_PATH, TRAFFIC_ENV_VARS } from '../../../protocol/index.js';
 import { hasQualifier, type FunctionConfig, type FunctionConfigApi } from '../aws/function-config-api.js';
 import type { RolePolicyApi } from '../aws/role-policy-api.js';
 import type { HelperStack } from '../aws/stack-outputs.js';
@@ -12,7 +12,7 @@ export const MAX_LAYERS = 5;
 export const MAX_TIMEOUT_SECONDS = 900;
 
 /** The environment variables attach sets (and detach removes when it has nothing saved). */
-const PLLDB_ENV_KEYS: readonly string[] = [Env.ExecWrapper, Env.SessionId, Env.ConnectionId, Env.WebSocketApiEndpoint, Env.DebuggerRoleArn, Env.TableName];
+const PLLDB_ENV_KEYS: readonly string[] = [Env.ExecWrapper, Env.SessionId, Env.ConnectionId, Env.WebSocketApiEndpoint, Env.DebuggerRoleArn, Env.TableName, ...TRAFFIC_ENV_VARS];
 
 /** The debugger connection a function is attached to. */
 export interface DebuggerTarget {
@@ -23,6 +23,8 @@ export interface DebuggerTarget {
 export interface AttachOptions {
   /** New function timeout in seconds (1-900); unset keeps the current one. */
   timeout?: number;
+  /** Traffic-control variables (PLLDB_WHEN_DISCONNECTED, PLLDB_ROUTE_FILTER, PLLDB_MODE, PLLDB_OBSERVE_SAMPLE_MS); unset ones take the runtime's defaults. */
+  traffic?: Record<string, string>;
 }
 
 export interface AttachResult {
@@ -111,6 +113,7 @@ export class Attacher {
         [Env.WebSocketApiEndpoint]: stack.managementEndpoint,
         [Env.DebuggerRoleArn]: stack.debuggerRoleArn,
         [Env.TableName]: stack.tableName,
+        ...options.traffic,
       },
       timeout: options.timeout ?? fn.timeout,
     });

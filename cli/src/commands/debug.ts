@@ -16,11 +16,12 @@ import { describeError, explainAwsError } from '../errors.js';
 import { RunnerPool } from '../runners/runner-pool.js';
 import { MAX_TIMEOUT_SECONDS } from '../attach/attacher.js';
 import { parseTimeout } from './attach.js';
+import { addTrafficOptions, trafficEnvironment, type TrafficOptions } from './traffic-options.js';
 import { action, addAwsOptions, awsClients, collect, info, makeAttacher, resolvedRegion, warn, type StackOptions } from './common.js';
 
 const DEFAULT_DEBUGPY_ADDRESS = '127.0.0.1:5678';
 
-export interface DebugCommandOptions extends StackOptions {
+export interface DebugCommandOptions extends StackOptions, TrafficOptions {
   function: string[];
   code: string;
   timeout?: number;
@@ -41,7 +42,7 @@ export function debugCommand(): Command {
     .addOption(new Option('--python <command>', 'Python interpreter for Python handlers').default('python3'))
     .addOption(new Option('--debugpy [host:port]', `Python: listen for a debugpy client and wait for it before the first invocation (default ${DEFAULT_DEBUGPY_ADDRESS}); needs pip install debugpy`))
     .addOption(new Option('-v, --verbose', 'also print each event and answer'));
-  return addAwsOptions(command).action(action((opts: DebugCommandOptions) => runDebug(opts)));
+  return addAwsOptions(addTrafficOptions(command)).action(action((opts: DebugCommandOptions) => runDebug(opts)));
 }
 
 /** Where a debug run lives: the process (signals, exit) and its output; tests pass stand-ins. */
@@ -59,11 +60,12 @@ const processHost: DebugHost = { events: process, exit: (code) => process.exit(c
 /** Runs `plldb debug` until a signal or a fatal error; then detaches and calls host.exit. */
 export async function runDebug(opts: DebugCommandOptions, host: DebugHost = processHost): Promise<void> {
   const { info, warn } = host;
+  const traffic = trafficEnvironment(opts);
   const clients = awsClients(opts);
   const stack = await loadHelperStack(cloudFormationStackOutputsApi(clients.cloudFormation), opts.stack);
   const region = await resolvedRegion(clients.lambda);
   const sessionId = randomUUID();
-  const attachments = new SessionAttachments(makeAttacher(opts, stack, clients), opts.function, sessionId, opts.timeout !== undefined ? { timeout: opts.timeout } : {}, info, warn);
+  const attachments = new SessionAttachments(makeAttacher(opts, stack, clients), opts.function, sessionId, { ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}), traffic }, info, warn);
   const runners = new RunnerPool({
     codeDir: resolve(opts.code),
     python: { python: opts.python, ...(opts.debugpy ? { debugpy: opts.debugpy === true ? DEFAULT_DEBUGPY_ADDRESS : opts.debugpy } : {}) },
@@ -83,7 +85,7 @@ export async function runDebug(opts: DebugCommandOptions, host: DebugHost = proc
     detachAll: () => attachments.detachAll(),
     serve: async (msg) => {
       const { answer, record } = await handleRequest(msg, { runners, items });
-      for (const line of formatInvocation(record, answer, opts.verbose ?? false)) info(line);
+      for (const line of formatInvocation(record, answer, opts.verbose ?? false, msg.observation === true)) info(line);
       return answer;
     },
     deliver: (answer, route) => deliverAnswer(answer, route, answerStore, warn),

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { runDemo, type DemoOptions } from '../demo/run-demo.js';
+import { runTrafficDemo } from '../demo/traffic-demo.js';
 import { info, warn } from './common.js';
 
 const LEFTOVER_GRACE_MS = 3000;
@@ -11,8 +12,9 @@ export function demoCommand(): Command {
       'Starts a local sandbox of the AWS services PLLDB uses (no AWS account needed), creates a Python and a Node.js sample function from examples/, attaches them with plldb debug (run in this process, against the sandbox\'s stack), invokes each a few times (results and errors), prints each invocation\'s latency breakdown, detaches, checks the functions\' configuration is restored, and stops everything. Needs npm run build (npm run demo does it) and python3.',
     )
     .addOption(new Option('--python <command>', 'Python interpreter for the Python function').default('python3'))
-    .action(async (opts: DemoOptions) => {
-      process.exitCode = await runDemo(opts, { info, warn });
+    .addOption(new Option('--traffic', 'instead: show who answers: a function with a route filter (half its invocations to the debugger, half to its deployed code) and one that keeps working after plldb debug is killed (pass-through)'))
+    .action(async (opts: DemoOptions & { traffic?: boolean }) => {
+      process.exitCode = await (opts.traffic ? runTrafficDemo : runDemo)(opts, { info, warn });
       // The process ends by itself once the demo has stopped everything; a leftover is a defect.
       setTimeout(() => {
         warn(`plldb: something the demo started was still running ${LEFTOVER_GRACE_MS / 1000} s after it ended; exiting anyway`);

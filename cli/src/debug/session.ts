@@ -166,6 +166,8 @@ export class DebugSession {
 
   private async answer(msg: DebuggerRequestMessage): Promise<void> {
     const answer = await this.deps.serve(msg);
+    // The deployed code answered the caller already; the runtime keeps no item for a copy to answer.
+    if (msg.observation === true) return;
     const { connection, connectionId } = this;
     try {
       if (!connection || !connectionId) throw new Error('not connected');

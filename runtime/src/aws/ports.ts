@@ -23,6 +23,8 @@ export interface QueueService {
 export interface Notifier {
   /** Throws ConnectionGoneError when the connection no longer exists. */
   post(connectionId: string, data: string, signal?: AbortSignal): Promise<void>;
+  /** GetConnection: false when the connection no longer exists (410); sends nothing to the debugger. */
+  isConnected(connectionId: string, signal?: AbortSignal): Promise<boolean>;
 }
 
 /** Temporary credentials of the debugger role. */
