@@ -93,13 +93,15 @@ export class FunctionInstance {
   private async terminate(): Promise<void> {
     this.state = 'stopping';
     const pid = this.child?.pid;
-    if (pid !== undefined && this.child?.exitCode === null && this.child.signalCode === null) {
+    const running = this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+    if (pid !== undefined) {
+      // The whole group, also when its leader is gone: a process it spawned (the deployed runtime) may outlive it.
       try {
         process.kill(-pid, 'SIGKILL');
       } catch {
-        this.child.kill('SIGKILL');
+        if (running) this.child?.kill('SIGKILL');
       }
-      await this.exited;
+      if (running) await this.exited;
     }
     await this.api.stop();
   }
