@@ -36,16 +36,19 @@ export function dynamoSessionConnections(client: DynamoDBClient, tableName: stri
   };
   return {
     async record(connectionId) {
-      await client.send(new PutItemCommand({ TableName: tableName, Item: marshall(sessionItem(sessionId, connectionId, Date.now())) })).catch((err: unknown) => {
+      try {
+        await client.send(new PutItemCommand({ TableName: tableName, Item: marshall(sessionItem(sessionId, connectionId, Date.now())) }));
+      } catch (err) {
         throw explainAwsError(err, `record connection ${connectionId} of session ${sessionId} in table ${tableName}`);
-      });
+      }
     },
     async movePending(connectionId) {
       const waiting: string[] = [];
       let startKey: Record<string, AttributeValue> | undefined;
       do {
-        const page = await client
-          .send(
+        let page;
+        try {
+          page = await client.send(
             new QueryCommand({
               TableName: tableName,
               IndexName: GSI_SESSION_ID,
@@ -56,10 +59,10 @@ export function dynamoSessionConnections(client: DynamoDBClient, tableName: stri
               ExpressionAttributeValues: marshall({ ':sid': sessionId, ':pending': Status.Pending, ':conn': connectionId }),
               ExclusiveStartKey: startKey,
             }),
-          )
-          .catch((err: unknown) => {
-            throw explainAwsError(err, `list the waiting invocations of session ${sessionId} in table ${tableName}`);
-          });
+          );
+        } catch (err) {
+          throw explainAwsError(err, `list the waiting invocations of session ${sessionId} in table ${tableName}`);
+        }
         for (const item of page.Items ?? []) {
           const id = unmarshall(item)[Attr.RequestId];
           if (typeof id === 'string') waiting.push(id);
