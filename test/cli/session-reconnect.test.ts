@@ -10,6 +10,7 @@ import { runDebug, type DebugHost } from '../../cli/src/commands/debug.js';
 import { openWebSocket } from '../../cli/src/debug/connection.js';
 import { ROOT, SandboxWorld } from './sandbox-support.js';
 import { waitFor } from './helpers.js';
+import { recordFigures } from '../reliability/support/figures.js';
 
 const FIXTURES = join(ROOT, 'test', 'cli', 'fixtures');
 const HELD_FN = { name: 'e2e-held', runtime: 'nodejs22.x', handler: 'node/held.handler' };
@@ -76,6 +77,7 @@ describe('plldb debug across WebSocket connections (sandbox, shortened connectio
     const mark = world.sandbox.metrics().requestLog.length;
 
     const releaseFile = join(scratch, 'release');
+    const heldSince = Date.now();
     const held = world.invoke(HELD_FN.name, { name: 'held', releaseFile });
     const request = await waitFor(() => requests.find((r) => JSON.parse(r.event ?? '{}').name === 'held'));
     const switchesBefore = replacements();
@@ -85,6 +87,8 @@ describe('plldb debug across WebSocket connections (sandbox, shortened connectio
     expect(waiting.ConnectionId).not.toBe(request.connectionId);
     writeFileSync(releaseFile, '');
     const answered = await held;
+    const heldMs = Date.now() - heldSince;
+    const switchesWhileHeld = replacements() - switchesBefore;
     expect(answered.functionError).toBeUndefined();
     expect(answered.payload).toEqual({ answered: 'held', requestId: answered.requestId });
 
@@ -93,10 +97,21 @@ describe('plldb debug across WebSocket connections (sandbox, shortened connectio
     expect(after.payload).toMatchObject({ answered: 'after' });
     expect(requests.find((r) => r.requestId === after.requestId)?.connectionId).not.toBe(attachedTo);
 
-    expect(controlPlaneCallsSince(mark)).toEqual([]);
+    const controlPlaneCalls = controlPlaneCallsSince(mark);
+    expect(controlPlaneCalls).toEqual([]);
     expect(spawnedInstances()).toBe(instances);
     expect((await world.config(HELD_FN.name)).environment?.[Env.ConnectionId]).toBe(attachedTo);
     expect(lines.filter((l) => l.startsWith('WARN'))).toEqual([]);
+    await waitFor(() => (world.sandbox.queueNames().length === 0 ? true : undefined));
+    recordFigures({
+      case: `connection limit (${MAX_CONNECTION_MS} ms for API Gateway's 2 h), switch after ${REPLACE_AFTER_MS} ms, invocation held across it`,
+      invocations: 2,
+      delivered: [answered, after].filter((o) => o.functionError === undefined).length,
+      errors: 0,
+      queuesLeft: world.sandbox.queueNames().length,
+      durationMs: heldMs,
+      note: `${switchesWhileHeld} switch(es) while held; control-plane calls ${controlPlaneCalls.length}; environments ${spawnedInstances()}`,
+    });
   });
 
   it('outlives several connection limits: every connection is replaced before the sandbox closes it', async () => {
