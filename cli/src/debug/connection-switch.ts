@@ -85,6 +85,7 @@ export class ConnectionSwitch {
       replace().then(
         () => this.schedule(replace),
         (err: unknown) => {
+          if (this.stopped) return;
           const retryMs = Math.min(RETRY_AFTER_MS, this.options.replaceAfterMs ?? RETRY_AFTER_MS);
           this.options.warn(`could not replace the WebSocket connection (${(err as Error).message}); trying again in ${Math.round(retryMs / 1000)} s`);
           this.schedule(replace, retryMs);
