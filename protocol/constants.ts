@@ -38,6 +38,8 @@ export const Attr = {
   StatusCode: 'StatusCode',
   /** Upstream (original Python PLLDB) name for Error. */
   ErrorMessage: 'ErrorMessage',
+  /** Session item only (protocol/session-item.ts): the connection the session's debugger uses now. */
+  CurrentConnectionId: 'CurrentConnectionId',
 } as const;
 export type AttrName = (typeof Attr)[keyof typeof Attr];
 

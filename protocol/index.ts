@@ -6,3 +6,4 @@ export * from './item.js';
 export * from './messages.js';
 export * from './stream-filter.js';
 export * from './event-pattern.js';
+export * from './session-item.js';

@@ -41,6 +41,10 @@ export interface SandboxOptions {
   log?: (entry: Record<string, unknown>) => void;
   /** Python interpreter for python* functions. Default: the one behind `python3`. */
   pythonCommand?: string;
+  /** WebSocket connections close this long after they opened. Default API Gateway's 2 hours; tests shorten it. */
+  webSocketMaxConnectionMs?: number;
+  /** WebSocket connections that send nothing for this long close. Default API Gateway's 10 minutes. */
+  webSocketIdleTimeoutMs?: number;
 }
 
 /** Where each stand-in listens. */
@@ -132,6 +136,8 @@ export class Sandbox {
     };
     const webSocket = new WebSocketApi({
       ...common,
+      ...(options.webSocketMaxConnectionMs !== undefined ? { maxConnectionMs: options.webSocketMaxConnectionMs } : {}),
+      ...(options.webSocketIdleTimeoutMs !== undefined ? { idleTimeoutMs: options.webSocketIdleTimeoutMs } : {}),
       invokeRoute: (_routeKey, event) => invokeSystem(this.systemHosts.routes, ROUTES_FUNCTION_NAME, event),
     });
     const controlPlane = new ControlPlaneServer({ functions: this.functions, roles: [DEFAULT_ROLE_NAME], conditions: this.conditions, onRequest: common.onRequest });

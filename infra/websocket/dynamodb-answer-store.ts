@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, GetItemCommand, QueryCommand, UpdateIt
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { Attr, GSI_CONNECTION_ID, Status } from '../../protocol/index.js';
-import type { AnswerStore, QueueRef, StoreOutcome } from './ports.js';
+import type { AnswerStore, PendingRequest, QueueRef, StoreOutcome } from './ports.js';
 
 /** AnswerStore on the request table: one conditional UpdateItem, and a GetItem only to explain a refusal. */
 export class DynamoDbAnswerStore implements AnswerStore {
@@ -38,8 +38,8 @@ export class DynamoDbAnswerStore implements AnswerStore {
     }
   }
 
-  async pendingRequestIds(connectionId: string): Promise<string[]> {
-    const ids: string[] = [];
+  async pendingRequests(connectionId: string): Promise<PendingRequest[]> {
+    const pending: PendingRequest[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const page = await this.client.send(
@@ -48,19 +48,21 @@ export class DynamoDbAnswerStore implements AnswerStore {
           IndexName: GSI_CONNECTION_ID,
           KeyConditionExpression: '#conn = :conn',
           FilterExpression: '#status = :pending',
-          ProjectionExpression: '#rid',
-          ExpressionAttributeNames: { '#conn': Attr.ConnectionId, '#status': Attr.Status, '#rid': Attr.RequestId },
+          ProjectionExpression: '#rid, #sid',
+          ExpressionAttributeNames: { '#conn': Attr.ConnectionId, '#status': Attr.Status, '#rid': Attr.RequestId, '#sid': Attr.SessionId },
           ExpressionAttributeValues: marshall({ ':conn': connectionId, ':pending': Status.Pending }),
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) {
-        const id = unmarshall(item)[Attr.RequestId];
-        if (typeof id === 'string') ids.push(id);
+      for (const raw of page.Items ?? []) {
+        const item = unmarshall(raw);
+        const requestId = stringOrUndefined(item[Attr.RequestId]);
+        const sessionId = stringOrUndefined(item[Attr.SessionId]);
+        if (requestId !== undefined) pending.push({ requestId, ...(sessionId !== undefined ? { sessionId } : {}) });
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
-    return ids;
+    return pending;
   }
 
   private async current(requestId: string): Promise<{ connectionId?: string; status?: string } | undefined> {

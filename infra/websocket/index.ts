@@ -6,10 +6,14 @@ import { jsonLogger } from '../shared/log.js';
 import { handleDefaultRoute } from './default-route.js';
 import { handleDisconnect } from './disconnect-route.js';
 import { DynamoDbAnswerStore } from './dynamodb-answer-store.js';
+import { DynamoDbSessionDirectory } from './dynamodb-session-directory.js';
 import { ManagementApiReplier, managementClient, managementEndpoint } from './management-replier.js';
 import { SqsQueueSender } from './sqs-queue-sender.js';
 
-const store = new DynamoDbAnswerStore(new DynamoDBClient({}), process.env[Env.TableName] || DEFAULT_TABLE_NAME);
+const dynamo = new DynamoDBClient({});
+const tableName = process.env[Env.TableName] || DEFAULT_TABLE_NAME;
+const store = new DynamoDbAnswerStore(dynamo, tableName);
+const sessions = new DynamoDbSessionDirectory(dynamo, tableName);
 const queues = new SqsQueueSender(new SQSClient({}));
 
 /** The WebSocket API's `$connect`, `$disconnect` (fails the connection's waiting invocations) and `$default` routes. */
@@ -21,7 +25,7 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<A
     return { statusCode: 200 };
   }
   if (routeKey === '$disconnect') {
-    await handleDisconnect({ store, queues, log: jsonLogger }, connectionId);
+    await handleDisconnect({ store, sessions, queues, log: jsonLogger }, connectionId);
     return { statusCode: 200 };
   }
   const body = event.body !== undefined && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;

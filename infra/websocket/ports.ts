@@ -21,8 +21,19 @@ export interface AnswerStore {
    * `connectionId` and is still PENDING; otherwise changes nothing and says what the item is.
    */
   storeAnswer(requestId: string, connectionId: string, attributes: Record<string, string | number>): Promise<StoreOutcome>;
-  /** Request ids of the connection's invocations that are still PENDING (GSI-ConnectionId). */
-  pendingRequestIds(connectionId: string): Promise<string[]>;
+  /** The connection's invocations that are still PENDING (GSI-ConnectionId), with their session. */
+  pendingRequests(connectionId: string): Promise<PendingRequest[]>;
+}
+
+export interface PendingRequest {
+  requestId: string;
+  sessionId?: string;
+}
+
+/** The sessions' current connections (the session items). */
+export interface SessionDirectory {
+  /** The connection the session's debugger uses now, or undefined when the session has none recorded. */
+  currentConnection(sessionId: string): Promise<string | undefined>;
 }
 
 /** Sends one message to an invocation's queue. */

@@ -47,11 +47,13 @@ export async function handleInvocation(next: NextInvocation, deps: InvocationDep
     edges.credentials.useRoleOf(inv.context.invokedFunctionArn);
     await beforeDeadline(setup, inv, received, async () => void (await edges.credentials.provide()));
     const queueName = queueNameFor(config.queuePrefix, requestId);
-    const item = requestItem(config, inv, deps.environment, queueName, Date.now());
+    // The session's current connection, which may differ from DEBUGGER_CONNECTION_ID after plldb debug reconnected.
+    const connectionId = edges.connection.id;
+    const item = requestItem({ ...config, connectionId }, inv, deps.environment, queueName, Date.now());
     queueUrl = createQueue(deps, requestId, queueName);
     await beforeDeadline(setup, inv, received, () => edges.store.put(item, setup));
     logger.log('INFO', 'item_written', { requestId, ms: nowMs() - received });
-    await beforeDeadline(setup, inv, received, () => notify(deps, inv, setup));
+    await beforeDeadline(setup, inv, received, () => notify(deps, inv, connectionId, setup));
     const result = await firstValueFrom(
       waitForAnswer({
         requestId,
@@ -125,15 +127,15 @@ async function beforeDeadline(setup: AbortSignal, inv: Invocation, received: num
   }
 }
 
-async function notify(deps: InvocationDeps, inv: Invocation, signal: AbortSignal): Promise<void> {
+async function notify(deps: InvocationDeps, inv: Invocation, connectionId: string, signal: AbortSignal): Promise<void> {
   const { config, edges, logger } = deps;
   try {
-    await edges.notifier.post(config.connectionId, debuggerMessage(config, inv, deps.environment), signal);
+    await edges.connection.notify(inv.requestId, connectionId, (target) => debuggerMessage({ ...config, connectionId: target }, inv, deps.environment), logger, signal);
   } catch (err) {
     if (!(err instanceof ConnectionGoneError)) throw err;
     await edges.store.finishUnanswered(inv.requestId, Status.Failed).catch(() => undefined);
     throw new PlldbError(
-      `No debugger is connected: WebSocket connection ${config.connectionId} is gone (410). Start \`plldb debug\` and attach the function again (\`plldb attach\`), or detach it (\`plldb detach\`) to run it normally.`,
+      `No debugger is connected: WebSocket connection ${err.connectionId} is gone (410). Start \`plldb debug\` and attach the function again (\`plldb attach\`), or detach it (\`plldb detach\`) to run it normally.`,
       PlldbErrorType.Gone,
       GONE_REASON,
     );

@@ -13,6 +13,13 @@ import { connectEvent, disconnectEvent, gatewayId, messageEvent, type Connection
 
 export type InvokeRoute = (routeKey: RouteKey, event: Record<string, unknown>) => Promise<unknown>;
 
+/** API Gateway WebSocket quotas: "Connection duration for WebSocket API: 2 hours" (cannot be increased). */
+export const MAX_CONNECTION_MS = 2 * 60 * 60_000;
+/** API Gateway WebSocket quotas: "Idle Connection Timeout: 10 minutes" (cannot be increased). */
+export const IDLE_TIMEOUT_MS = 10 * 60_000;
+/** Close code the sandbox uses when it ends a connection for its duration or idleness (going away). */
+const GOING_AWAY = 1001;
+
 export interface WebSocketApiOptions {
   /** Runs a route's handler (the lead wires it to the project's route handlers). */
   invokeRoute: InvokeRoute;
@@ -29,6 +36,10 @@ export interface WebSocketApiOptions {
   port?: number;
   /** Told about every management API request (PostToConnection, GetConnection, DeleteConnection). */
   onRequest?: RequestHook;
+  /** A connection is closed this long after it opened (default API Gateway's 2 hours; tests shorten it). */
+  maxConnectionMs?: number;
+  /** A connection that sends no message for this long is closed (default API Gateway's 10 minutes). */
+  idleTimeoutMs?: number;
 }
 
 interface Connection {
@@ -36,6 +47,8 @@ interface Connection {
   ws: WebSocket;
   lastActiveAt: number;
   closing: boolean;
+  /** The duration limit and the idle timeout. */
+  limits: NodeJS.Timeout[];
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -133,8 +146,15 @@ export class WebSocketApi {
   }
 
   private accept(ws: WebSocket, socket: Duplex, ctx: ConnectionContext): void {
-    const connection: Connection = { ctx, ws, lastActiveAt: Date.now(), closing: false };
+    const connection: Connection = { ctx, ws, lastActiveAt: Date.now(), closing: false, limits: [] };
     this.connections.set(ctx.connectionId, connection);
+    const goAway = (reason: string) => () => {
+      connection.closing = true;
+      ws.close(GOING_AWAY, reason);
+    };
+    const idleMs = this.options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+    const idle = setTimeout(goAway('Idle connection timeout'), idleMs).unref();
+    connection.limits.push(setTimeout(goAway('Connection duration limit'), this.options.maxConnectionMs ?? MAX_CONNECTION_MS).unref(), idle);
     watchFrameSizes(socket, this.options.maxFrameBytes ?? 32 * 1024, () => {
       connection.closing = true;
       ws.close(1009, 'Message too big');
@@ -146,10 +166,13 @@ export class WebSocketApi {
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (connection.closing) return;
       connection.lastActiveAt = Date.now();
+      // Only the client's messages count as activity, so a client must keep itself alive.
+      idle.refresh();
       this.track(this.route(connection, data, isBinary));
     });
     ws.on('close', (code: number, reason: Buffer) => {
       connection.closing = true;
+      for (const timer of connection.limits) clearTimeout(timer);
       this.connections.delete(ctx.connectionId);
       const event = disconnectEvent(ctx, code, reason.toString('utf8') || disconnectReason(code));
       this.track(this.options.invokeRoute('$disconnect', event).catch(() => undefined));

@@ -1,8 +1,10 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DeleteRolePolicyCommand, GetRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DEFAULT_STACK_NAME, StackOutput } from '../../protocol/index.js';
+import { Attr, DEFAULT_STACK_NAME, StackOutput } from '../../protocol/index.js';
 
 export const ACCOUNT = '123456789012';
 export const layerArn = (name: string, version = 3) => `arn:aws:lambda:us-east-1:${ACCOUNT}:layer:${name}:${version}`;
@@ -40,6 +42,10 @@ export class FakeAws {
   readonly lambda = mockClient(LambdaClient);
   readonly iam = mockClient(IAMClient);
   readonly cfn = mockClient(CloudFormationClient);
+  /** The table, as far as plldb debug writes it: the session's current connection. */
+  readonly dynamo = mockClient(DynamoDBClient);
+  /** Every connection plldb debug recorded as its session's, in order. */
+  recordedConnections: string[] = [];
   functions = new Map<string, FunctionConfiguration>();
   /** `role/policy` -> document. */
   policies = new Map<string, string>();
@@ -61,6 +67,14 @@ export class FakeAws {
     this.lambda.reset();
     this.iam.reset();
     this.cfn.reset();
+    this.dynamo.reset();
+    this.recordedConnections = [];
+    this.dynamo.on(PutItemCommand).callsFake(({ Item }) => {
+      this.recordedConnections.push(String(unmarshall(Item)[Attr.CurrentConnectionId]));
+      return {};
+    });
+    this.dynamo.on(QueryCommand).resolves({ Items: [] });
+    this.dynamo.on(UpdateItemCommand).resolves({});
     this.cfn.on(DescribeStacksCommand).resolves({
       Stacks: [{ StackName: DEFAULT_STACK_NAME, CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }],
     });

@@ -51,6 +51,7 @@ describe('plldb debug (mocked AWS, WebSocket API stand-in)', () => {
     expect(aws.current('py-fn').Layers).toEqual([{ Arn: STACK_OUTPUTS[StackOutput.StandaloneLayerArm64Arn] }]);
     expect(aws.current('py-fn').Timeout).toBe(900);
     expect(lines).toContainEqual(expect.stringMatching(/^debugging node-fn, py-fn \(session [0-9a-f-]{36}, connection conn-1\)/));
+    expect(aws.recordedConnections).toEqual(['conn-1']);
 
     api.send('conn-1', request('req-node', 'node/index.handler', 'nodejs22.x', { name: 'Ada' }));
     api.send('conn-1', request('req-py', 'python/app.handler', 'python3.12', { fail: true }));

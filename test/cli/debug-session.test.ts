@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AttachResult, DebuggerTarget, DetachResult } from '../../cli/src/attach/attacher.js';
 import { openWebSocket } from '../../cli/src/debug/connection.js';
+import { ConnectionSwitch } from '../../cli/src/debug/connection-switch.js';
+import type { SessionConnections } from '../../cli/src/debug/session-connections.js';
 import { presignWebSocketUrl } from '../../cli/src/debug/presign.js';
 import { handleRequest } from '../../cli/src/debug/request-handler.js';
 import { SessionAttachments } from '../../cli/src/debug/session-attachments.js';
@@ -17,6 +19,25 @@ import { FakeApi } from './fake-api.js';
 const fixtures = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures');
 const credentials = async () => ({ accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' });
 
+/** The session's connections as a table would keep them: what was recorded and moved, in order. */
+class RecordedConnections implements SessionConnections {
+  readonly calls: string[] = [];
+  /** Request ids PENDING on another connection, which the next movePending moves. */
+  waiting: string[] = [];
+  async record(connectionId: string): Promise<void> {
+    this.calls.push(`record ${connectionId}`);
+  }
+  async movePending(connectionId: string): Promise<string[]> {
+    const moved = this.waiting.splice(0);
+    this.calls.push(`movePending ${connectionId} [${moved.join(',')}]`);
+    return moved;
+  }
+  async move(requestId: string, connectionId: string): Promise<boolean> {
+    this.calls.push(`move ${requestId} ${connectionId}`);
+    return true;
+  }
+}
+
 describe('debug session against a WebSocket API stand-in', () => {
   let api: FakeApi;
   let runners: RunnerPool;
@@ -26,7 +47,10 @@ describe('debug session against a WebSocket API stand-in', () => {
   let detached: string[];
   let infos: string[];
   let warnings: string[];
+  let table: RecordedConnections;
   const storedRequests = new Map<string, string>();
+  const switchEvery = (replaceAfterMs?: number) =>
+    new ConnectionSwitch({ table, ...(replaceAfterMs !== undefined ? { replaceAfterMs } : {}), info: (l) => infos.push(l), warn: (l) => warnings.push(l) });
 
   beforeEach(async () => {
     api = await FakeApi.start();
@@ -35,6 +59,7 @@ describe('debug session against a WebSocket API stand-in', () => {
     detached = [];
     infos = [];
     warnings = [];
+    table = new RecordedConnections();
     const attacher = {
       attach: async (name: string, target: DebuggerTarget): Promise<AttachResult> => {
         attaches.push(target);
@@ -49,6 +74,7 @@ describe('debug session against a WebSocket API stand-in', () => {
     sessionDeps = {
       connect: async (events) => openWebSocket(await presignWebSocketUrl(api.url, 'us-east-1', credentials), events),
       attachAll: (id) => attachments.attachAll(id),
+      connections: switchEvery(),
       detachAll: () => attachments.detachAll(),
       serve: async (msg) => (await handleRequest(msg, { runners, items: { requestJson: async (id) => storedRequests.get(id) } })).answer,
       info: (l) => infos.push(l),
@@ -64,9 +90,10 @@ describe('debug session against a WebSocket API stand-in', () => {
     await api.close();
   });
 
-  it('connects with a SigV4-presigned URL, learns its id with whoami and attaches with it', async () => {
+  it('connects with a SigV4-presigned URL, learns its id with whoami, records it as the session\'s and attaches with it', async () => {
     await expect(session.start()).resolves.toBe('conn-1');
     expect(attaches).toEqual([{ sessionId: 'session-x', connectionId: 'conn-1' }]);
+    expect(table.calls).toEqual(['record conn-1', 'movePending conn-1 []']);
     const query = new URL(api.urls[0]!, 'ws://x').searchParams;
     expect(query.get('X-Amz-Algorithm')).toBe('AWS4-HMAC-SHA256');
     expect(query.get('X-Amz-Credential')).toMatch(/^AKIDTEST\/\d{8}\/us-east-1\/execute-api\/aws4_request$/);
@@ -125,14 +152,72 @@ describe('debug session against a WebSocket API stand-in', () => {
     await waitFor(() => warnings.find((w) => w.includes('req-late') && w.includes('no longer pending')));
   });
 
-  it('reconnects when the connection drops and re-attaches with the new connection id', async () => {
+  it('reconnects when the connection drops and records the new connection as the session\'s, without re-attaching', async () => {
     await session.start();
     api.sockets.get('conn-1')!.terminate();
-    await waitFor(() => attaches.length === 2);
-    expect(attaches[1]).toEqual({ sessionId: 'session-x', connectionId: 'conn-2' });
     await waitFor(() => infos.find((l) => l.includes('reconnected as conn-2')));
-    api.send('conn-2', request('req-after', 'node/esm.handler', 'nodejs22.x', {}));
+    expect(attaches).toEqual([{ sessionId: 'session-x', connectionId: 'conn-1' }]);
+    expect(table.calls).toEqual(['record conn-1', 'movePending conn-1 []', 'record conn-2', 'movePending conn-2 []']);
+    api.send('conn-2', request('req-after', 'node/esm.handler', 'nodejs22.x', {}, { connectionId: 'conn-2' }));
     await expect(waitFor(() => api.answers.find((a) => a.requestId === 'req-after'))).resolves.toMatchObject({ from: 'conn-2', statusCode: 200 });
+  });
+
+  describe('replacing the connection before API Gateway\'s 2-hour limit', () => {
+    let releaseHeld!: () => void;
+    beforeEach(() => {
+      const held = new Promise<void>((r) => (releaseHeld = r));
+      const serve = sessionDeps.serve;
+      session = new DebugSession({
+        ...sessionDeps,
+        connections: switchEvery(300),
+        // req-held stands for an invocation paused at a breakpoint.
+        serve: async (msg) => (msg.requestId.startsWith('req-held') ? held.then(() => serve(msg)) : serve(msg)),
+      });
+    });
+
+    it('make-before-break: opens and records the new connection, moves the waiting invocations, then closes the old; attaches once', async () => {
+      await session.start();
+      table.waiting = ['req-held'];
+      api.send('conn-1', request('req-held', 'node/esm.handler', 'nodejs22.x', { held: true }));
+      const oldClosed = new Promise((r) => api.sockets.get('conn-1')!.once('close', r));
+      await waitFor(() => infos.find((l) => l.includes('now conn-2')));
+      await oldClosed;
+      expect(table.calls).toEqual(['record conn-1', 'movePending conn-1 []', 'record conn-2', 'movePending conn-2 [req-held]']);
+      expect(attaches).toHaveLength(1);
+
+      releaseHeld();
+      const answer = await waitFor(() => api.answers.find((a) => a.requestId === 'req-held'));
+      expect(answer).toMatchObject({ from: 'conn-2', statusCode: 200 });
+      expect(JSON.parse(answer.response!)).toMatchObject({ echo: { held: true } });
+      expect(table.calls.filter((c) => c.startsWith('move '))).toEqual([]);
+      await waitFor(() => infos.find((l) => l.includes('now conn-3')));
+      expect(attaches).toHaveLength(1);
+      expect(warnings).toEqual([]);
+    });
+
+    it('an answer to a request sent to a connection the session left moves its invocation first', async () => {
+      await session.start();
+      api.send('conn-1', request('req-held-2', 'node/esm.handler', 'nodejs22.x', {}));
+      await waitFor(() => infos.find((l) => l.includes('now conn-2')));
+      releaseHeld();
+      await expect(waitFor(() => api.answers.find((a) => a.requestId === 'req-held-2'))).resolves.toMatchObject({ from: 'conn-2' });
+      expect(table.calls).toContain('move req-held-2 conn-2');
+    });
+
+    it('keeps the old connection when the new one cannot be recorded, and tries again', async () => {
+      let failures = 1;
+      const record = table.record.bind(table);
+      table.record = async (id) => {
+        if (id === 'conn-2' && failures-- > 0) throw new Error('ProvisionedThroughputExceededException');
+        await record(id);
+      };
+      await session.start();
+      await waitFor(() => warnings.find((w) => w.includes('could not replace the WebSocket connection (ProvisionedThroughputExceededException)')));
+      api.send('conn-1', request('req-still', 'node/esm.handler', 'nodejs22.x', {}));
+      await expect(waitFor(() => api.answers.find((a) => a.requestId === 'req-still'))).resolves.toMatchObject({ from: 'conn-1' });
+      await waitFor(() => infos.find((l) => l.includes('now conn-3')));
+      expect(table.calls).toContain('record conn-3');
+    });
   });
 
   it('keeps the connection alive with whoami messages', async () => {

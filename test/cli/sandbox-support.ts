@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startSandbox, type Sandbox } from '../../sandbox/index.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/index.js';
 import { lambdaFunctionConfigApi } from '../../cli/src/aws/function-config-api.js';
 import { iamRolePolicyApi } from '../../cli/src/aws/role-policy-api.js';
 import { readRestorableConfig, type RestorableConfig } from '../../cli/src/demo/configuration-check.js';
@@ -30,10 +30,10 @@ export class SandboxWorld {
     private readonly restoreEnv: () => void,
   ) {}
 
-  static async start(): Promise<SandboxWorld> {
+  static async start(options: SandboxOptions = {}): Promise<SandboxWorld> {
     if (!existsSync(join(ROOT, 'dist', 'layer', 'plldb', 'runtime.mjs'))) throw new Error('these tests run the built layer: run npm run build first');
     const quiet = overrideEnvironment({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
-    const sandbox = await startSandbox();
+    const sandbox = await startSandbox(options);
     const stateDir = mkdtempSync(join(tmpdir(), 'plldb-e2e-'));
     const pointed = overrideEnvironment({ ...sandbox.env, PLLDB_STATE_DIR: stateDir });
     const restoreEnv = () => {

@@ -6,7 +6,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomBytes } from 'node:crypto';
-import { Attr, DeliveredVia, INVALID_ANSWER_ERROR_TYPE, QUEUE_MAX_MESSAGE_BYTES, ROLE_EXTERNAL_ID, Status, encodeQueueMessage, type LambdaError } from '../../protocol/index.js';
+import { Attr, DeliveredVia, INVALID_ANSWER_ERROR_TYPE, QUEUE_MAX_MESSAGE_BYTES, ROLE_EXTERNAL_ID, Status, encodeQueueMessage, sessionItemKey, type LambdaError } from '../../protocol/index.js';
 import { PlldbErrorType } from '../../runtime/src/errors.js';
 import { createAwsEdges } from '../../runtime/src/aws/clients.js';
 import { loadConfig } from '../../runtime/src/config.js';
@@ -107,7 +107,53 @@ describe('one invocation against the AWS edges (aws-sdk-client-mock)', () => {
     expect(t.posted).toHaveLength(1);
     expect(t.posted[0]).toMatchObject({ kind: 'error', error: { errorType: PlldbErrorType.Gone, errorMessage: expect.stringContaining('conn-1') } });
     expect(ddb.commandCalls(UpdateItemCommand)[0]?.args[0].input).toMatchObject({ ConditionExpression: '#s = :pending', ExpressionAttributeValues: expect.objectContaining({ ':s': { S: Status.Failed } }) });
-    expect(ddb.commandCalls(GetItemCommand)).toHaveLength(0);
+    // Only the session item, which records no other connection.
+    expect(ddb.commandCalls(GetItemCommand).map((c) => c.args[0].input.Key)).toEqual([marshall({ [Attr.RequestId]: sessionItemKey('session-1') })]);
+  });
+
+  describe('the session moved to another connection (plldb debug reconnected, the function was not updated)', () => {
+    const sessionKey = { Key: marshall({ [Attr.RequestId]: sessionItemKey('session-1') }) };
+    beforeEach(() => {
+      ws.on(PostToConnectionCommand, { ConnectionId: 'conn-1' }).rejects(new GoneException({ message: 'Gone', $metadata: { httpStatusCode: 410 } }));
+    });
+
+    it('on 410 reads the session item, moves the request item, notifies the new connection and keeps it for the next invocations', async () => {
+      ddb.on(GetItemCommand, sessionKey).resolves({ Item: marshall({ [Attr.RequestId]: sessionItemKey('session-1'), [Attr.CurrentConnectionId]: 'conn-2' }) });
+      const t = setup();
+      await t.invoke();
+      expect(t.posted[0]).toEqual({ kind: 'response', body: '{"ok":true}' });
+      const moved = ddb.commandCalls(UpdateItemCommand)[0]?.args[0].input;
+      expect(moved).toMatchObject({ ConditionExpression: '#conn = :from AND #s = :pending', ExpressionAttributeValues: expect.objectContaining({ ':from': { S: 'conn-1' }, ':to': { S: 'conn-2' } }) });
+      const posts = ws.commandCalls(PostToConnectionCommand).map((c) => c.args[0].input);
+      expect(posts.map((p) => p.ConnectionId)).toEqual(['conn-1', 'conn-2']);
+      expect(JSON.parse(Buffer.from(posts[1]?.Data as Uint8Array).toString('utf8'))).toMatchObject({ connectionId: 'conn-2' });
+      expect(t.events).toContainEqual({ event: 'debugger_connection_followed', fields: { requestId: 'req-1', from: 'conn-1', to: 'conn-2', itemMoved: true } });
+
+      ws.resetHistory();
+      ddb.resetHistory();
+      await t.invoke();
+      expect(ws.commandCalls(PostToConnectionCommand).map((c) => c.args[0].input.ConnectionId)).toEqual(['conn-2']);
+      expect(ddb.commandCalls(PutItemCommand)[0]?.args[0].input.Item?.[Attr.ConnectionId]).toEqual({ S: 'conn-2' });
+      expect(ddb.commandCalls(GetItemCommand).map((c) => c.args[0].input.Key)).not.toContainEqual(sessionKey.Key);
+    });
+
+    it('an item plldb debug already moved is posted to the new connection all the same', async () => {
+      ddb.on(GetItemCommand, sessionKey).resolves({ Item: marshall({ [Attr.RequestId]: sessionItemKey('session-1'), [Attr.CurrentConnectionId]: 'conn-2' }) });
+      ddb.on(UpdateItemCommand, { ConditionExpression: '#conn = :from AND #s = :pending' }).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
+      const t = setup();
+      await t.invoke();
+      expect(t.posted[0]).toEqual({ kind: 'response', body: '{"ok":true}' });
+      expect(ws.commandCalls(PostToConnectionCommand).map((c) => c.args[0].input.ConnectionId)).toEqual(['conn-1', 'conn-2']);
+    });
+
+    it('when the recorded connection is gone too, fails with DebuggerNotConnected naming it', async () => {
+      ddb.on(GetItemCommand, sessionKey).resolves({ Item: marshall({ [Attr.RequestId]: sessionItemKey('session-1'), [Attr.CurrentConnectionId]: 'conn-2' }) });
+      ws.on(PostToConnectionCommand, { ConnectionId: 'conn-2' }).rejects(new GoneException({ message: 'Gone', $metadata: { httpStatusCode: 410 } }));
+      const t = setup();
+      await t.invoke();
+      expect(t.posted[0]).toMatchObject({ kind: 'error', error: { errorType: PlldbErrorType.Gone, errorMessage: expect.stringContaining('conn-2') } });
+      expect(ws.commandCalls(PostToConnectionCommand)).toHaveLength(2);
+    });
   });
 
   it('AccessDenied on AssumeRole: says which role and what the execution role needs; writes nothing', async () => {

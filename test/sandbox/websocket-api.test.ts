@@ -138,4 +138,33 @@ describe('sandbox API Gateway WebSocket API', () => {
     expect(disconnect?.requestContext).toMatchObject({ eventType: 'DISCONNECT', disconnectStatusCode: 1006 });
     expect(api.connectionIds()).not.toContain(id);
   });
+
+  describe("API Gateway's connection limits, shortened", () => {
+    const limited = new WebSocketApi({ stage: 'limits', maxConnectionMs: 600, idleTimeoutMs: 250, invokeRoute: async () => ({ statusCode: 200 }) });
+    beforeAll(() => limited.start());
+    afterAll(() => limited.stop());
+
+    async function connectLimited(): Promise<WebSocket> {
+      const ws = new WebSocket(limited.url);
+      open.push(ws);
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      return ws;
+    }
+
+    const closedWith = (ws: WebSocket) => new Promise<string>((resolve) => ws.once('close', (code: number, reason: Buffer) => resolve(`${code} ${reason.toString()}`)));
+
+    it('closes a connection that sends nothing for the idle timeout (1001)', async () => {
+      const ws = await connectLimited();
+      expect(await closedWith(ws)).toBe('1001 Idle connection timeout');
+    });
+
+    it('a client that keeps sending is not idle, but still closed at the maximum duration (1001)', async () => {
+      const ws = await connectLimited();
+      const keepAlive = setInterval(() => ws.send('{"action":"whoami"}'), 50);
+      const closing = await closedWith(ws);
+      clearInterval(keepAlive);
+      expect(closing).toBe('1001 Connection duration limit');
+      await until(() => limited.connectionIds().length === 0);
+    });
+  });
 });

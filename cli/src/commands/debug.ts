@@ -6,10 +6,12 @@ import { cloudFormationStackOutputsApi, loadHelperStack } from '../aws/stack-out
 import { DynamoDbAnswerStore } from '../../../infra/websocket/dynamodb-answer-store.js';
 import { deliverAnswer } from '../debug/answer-delivery.js';
 import { openWebSocket } from '../debug/connection.js';
+import { ConnectionSwitch } from '../debug/connection-switch.js';
 import { formatInvocation } from '../debug/invocation-log.js';
 import { presignWebSocketUrl } from '../debug/presign.js';
 import { handleRequest } from '../debug/request-handler.js';
 import { SessionAttachments } from '../debug/session-attachments.js';
+import { dynamoSessionConnections } from '../debug/session-connections.js';
 import { DebugSession, type SessionObserver } from '../debug/session.js';
 import { installShutdown, type ProcessEvents } from '../debug/shutdown.js';
 import { describeError, explainAwsError } from '../errors.js';
@@ -34,7 +36,7 @@ export function debugCommand(): Command {
   const command = new Command('debug')
     .summary('run deployed functions\' invocations on this machine')
     .description(
-      'Connect to the helper stack\'s WebSocket API (SigV4, your default AWS credentials), attach the functions to this connection, and run each invocation\'s handler locally from --code: Node.js handlers (.mjs/.js/.cjs, or .ts compiled with source maps) in this process, so "node --inspect" breakpoints work; Python handlers in a python3 subprocess (--debugpy to attach your IDE). The answer goes back to the waiting function. Events too large for a WebSocket message are read from the stack\'s table with your credentials. One line per invocation is printed. The connection is kept alive and re-established (functions re-attached) when it drops. Ctrl+C or SIGTERM detaches every function, restoring its configuration.',
+      'Connect to the helper stack\'s WebSocket API (SigV4, your default AWS credentials), attach the functions to this connection, and run each invocation\'s handler locally from --code: Node.js handlers (.mjs/.js/.cjs, or .ts compiled with source maps) in this process, so "node --inspect" breakpoints work; Python handlers in a python3 subprocess (--debugpy to attach your IDE). The answer goes back to the waiting function. Events too large for a WebSocket message are read from the stack\'s table with your credentials. One line per invocation is printed. The connection is kept alive, replaced before API Gateway\'s 2-hour limit and re-established when it drops; the functions follow it through the session\'s item in the table, without being updated. Ctrl+C or SIGTERM detaches every function, restoring its configuration.',
     )
     .addOption(new Option('-f, --function <name>', 'function name or ARN to debug (repeat for more)').argParser(collect).makeOptionMandatory())
     .addOption(new Option('--code <dir>', 'folder the functions\' handler settings are relative to').default('.', 'the current folder'))
@@ -53,6 +55,8 @@ export interface DebugHost {
   warn(line: string): void;
   /** Told when each request arrives and each answer leaves (the demo measures with it). */
   observer?: SessionObserver;
+  /** How long each WebSocket connection is used before it is replaced (tests shorten API Gateway's 2 hours). */
+  replaceConnectionAfterMs?: number;
 }
 
 const processHost: DebugHost = { events: process, exit: (code) => process.exit(code), info, warn };
@@ -82,6 +86,12 @@ export async function runDebug(opts: DebugCommandOptions, host: DebugHost = proc
       return openWebSocket(url, events);
     },
     attachAll: (connectionId) => attachments.attachAll(connectionId),
+    connections: new ConnectionSwitch({
+      table: dynamoSessionConnections(clients.dynamo, stack.tableName, sessionId),
+      ...(host.replaceConnectionAfterMs !== undefined ? { replaceAfterMs: host.replaceConnectionAfterMs } : {}),
+      info,
+      warn,
+    }),
     detachAll: () => attachments.detachAll(),
     serve: async (msg) => {
       const { answer, record } = await handleRequest(msg, { runners, items });

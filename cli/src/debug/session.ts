@@ -2,6 +2,7 @@ import type { ApiReply, DebuggerRequestMessage, DebuggerResponseMessage } from '
 import { CliError } from '../errors.js';
 import type { AnswerDelivery, AnswerRoute } from './answer-delivery.js';
 import type { Connect, DebuggerConnection } from './connection.js';
+import type { ConnectionSwitch } from './connection-switch.js';
 
 /** Moments of an invocation's trip through the session, for callers that measure (the demo). */
 export interface SessionObserver {
@@ -11,8 +12,10 @@ export interface SessionObserver {
 
 export interface SessionDeps {
   connect: Connect;
-  /** Attaches (or re-attaches) the session's functions to this connection. */
+  /** Attaches the session's functions to its first connection. */
   attachAll(connectionId: string): Promise<void>;
+  /** Records each connection as the session's current one and replaces it before API Gateway closes it. */
+  connections: ConnectionSwitch;
   /** Detaches every function the session attached; never throws. */
   detachAll(): Promise<void>;
   /** Runs one request's handler and returns the answer to send. */
@@ -22,7 +25,7 @@ export interface SessionDeps {
   observer?: SessionObserver;
   info(line: string): void;
   warn(line: string): void;
-  /** Keep-alive interval (API Gateway drops connections idle for 10 minutes). */
+  /** Keep-alive interval (API Gateway closes a connection idle for 10 minutes: WebSocket quotas, Idle Connection Timeout). */
   keepAliveMs?: number;
   whoamiTimeoutMs?: number;
   /** Delay before reconnect attempt `attempt` (0-based). */
@@ -36,6 +39,8 @@ const DEFAULT_KEEP_ALIVE_MS = 4 * 60_000;
 const DEFAULT_WHOAMI_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_RECONNECT_ATTEMPTS = 10;
 const DEFAULT_DRAIN_MS = 3000;
+/** How long a connection switch waits for answers sent on the old connection to be confirmed. */
+const SWITCH_DRAIN_MS = 5000;
 const sendAsMessage = async (answer: DebuggerResponseMessage, route: AnswerRoute): Promise<AnswerDelivery> => {
   await route.send(answer);
   return 'websocket';
@@ -47,8 +52,9 @@ const RESEND_DELAY_MS = 200;
 
 /**
  * One `plldb debug` session: a WebSocket connection that learns its id (whoami), attaches the
- * functions to it, answers their requests, stays alive (keep-alive, reconnect with backoff and
- * re-attach with the new connection id) and detaches everything when stopped.
+ * functions to it, answers their requests, stays alive (keep-alive; a new connection before API
+ * Gateway's 2-hour limit and after any drop, which the functions follow through the session item
+ * without being updated) and detaches everything when stopped.
  */
 export class DebugSession {
   connectionId?: string;
@@ -60,8 +66,9 @@ export class DebugSession {
   private reconnecting = false;
   private keepAlive?: NodeJS.Timeout;
   private reconnectTimer?: { timer: NodeJS.Timeout; wake: () => void };
-  private whoamiWaiters: ((connectionId: string) => void)[] = [];
   private readonly inFlight = new Set<Promise<void>>();
+  /** Answers between the switch gate and their send: a switch waits for them. */
+  private sending = 0;
   /** Answers sent and not yet accepted, by request id: sent again when the API asks for it. */
   private readonly unconfirmed = new Map<string, { answer: DebuggerResponseMessage; resends: number }>();
 
@@ -72,14 +79,24 @@ export class DebugSession {
 
   /** Connects, learns the connection id and attaches the functions; returns the connection id. */
   async start(): Promise<string> {
-    await this.connectAndAttach();
-    return this.connectionId!;
+    const first = await this.open();
+    try {
+      await this.deps.connections.adopt(first.connectionId);
+      await this.deps.attachAll(first.connectionId);
+    } catch (err) {
+      first.connection.close();
+      throw err;
+    }
+    this.use(first);
+    this.deps.connections.schedule(() => this.replace());
+    return first.connectionId;
   }
 
   /** Stops serving, closes the connection and detaches every function. Safe to call more than once. */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.deps.connections.stop();
     clearInterval(this.keepAlive);
     if (this.reconnectTimer) {
       clearTimeout(this.reconnectTimer.timer);
@@ -93,14 +110,21 @@ export class DebugSession {
     await this.deps.detachAll();
   }
 
-  private async connectAndAttach(): Promise<void> {
+  /** Opens a connection and learns its id; whoami replies are told apart per connection. */
+  private async open(): Promise<{ connection: DebuggerConnection; connectionId: string }> {
+    const whoamiWaiters: ((connectionId: string) => void)[] = [];
     const connection = await this.deps.connect({
-      onMessage: (text) => this.onMessage(text),
+      onMessage: (text) => this.onMessage(text, whoamiWaiters),
       onClose: (code, reason) => this.onClose(connection, code, reason),
     });
+    return { connection, connectionId: await this.whoami(connection, whoamiWaiters) };
+  }
+
+  /** Makes `next` the connection answers go to, and keeps it alive. */
+  private use(next: { connection: DebuggerConnection; connectionId: string }): void {
+    const { connection } = next;
     this.connection = connection;
-    this.connectionId = await this.whoami(connection);
-    await this.deps.attachAll(this.connectionId);
+    this.connectionId = next.connectionId;
     clearInterval(this.keepAlive);
     // A whoami now and then is a message API Gateway counts as activity (ping frames may not be).
     this.keepAlive = setInterval(() => {
@@ -108,10 +132,40 @@ export class DebugSession {
     }, this.deps.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS);
   }
 
-  private whoami(connection: DebuggerConnection): Promise<string> {
+  /**
+   * Make-before-break: opens the next connection, waits for the answers in flight on the current
+   * one, records the new one as the session's (moving the waiting invocations to it), sends
+   * everything through it from then on, and only then closes the old one.
+   */
+  private async replace(): Promise<void> {
+    if (this.stopping || this.reconnecting || !this.connection) return;
+    const old = this.connection;
+    await this.deps.connections.run(async () => {
+      const next = await this.open();
+      try {
+        await this.drained(SWITCH_DRAIN_MS);
+        if (this.stopping || this.connection !== old) throw new Error('the session changed during the switch');
+        await this.deps.connections.adopt(next.connectionId);
+      } catch (err) {
+        next.connection.close();
+        throw err;
+      }
+      this.use(next);
+    });
+    old.close();
+    this.deps.info(`replaced the WebSocket connection before API Gateway's 2-hour limit: now ${this.connectionId} (no function updated)`);
+  }
+
+  /** Resolves once no answer is being sent or awaits its confirmation, or after `ms`. */
+  private async drained(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while ((this.sending > 0 || this.unconfirmed.size > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  private whoami(connection: DebuggerConnection, waiters: ((connectionId: string) => void)[]): Promise<string> {
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.whoamiWaiters = this.whoamiWaiters.filter((w) => w !== waiter);
+        waiters.splice(waiters.indexOf(waiter), 1);
         connection.close();
         reject(new CliError('the WebSocket API did not answer whoami', 'check that the helper stack is the current version (npx cdk deploy)'));
       }, this.deps.whoamiTimeoutMs ?? DEFAULT_WHOAMI_TIMEOUT_MS);
@@ -119,7 +173,7 @@ export class DebugSession {
         clearTimeout(timer);
         resolve(id);
       };
-      this.whoamiWaiters.push(waiter);
+      waiters.push(waiter);
       connection.send({ action: 'whoami' }).catch((err: Error) => {
         clearTimeout(timer);
         reject(err);
@@ -127,7 +181,7 @@ export class DebugSession {
     });
   }
 
-  private onMessage(text: string): void {
+  private onMessage(text: string, whoamiWaiters: ((connectionId: string) => void)[]): void {
     let msg: DebuggerRequestMessage | ApiReply;
     try {
       msg = JSON.parse(text) as DebuggerRequestMessage | ApiReply;
@@ -140,12 +194,9 @@ export class DebugSession {
         this.deps.observer?.requestReceived?.(msg);
         this.track(this.answer(msg));
         break;
-      case 'whoami': {
-        const waiters = this.whoamiWaiters;
-        this.whoamiWaiters = [];
-        for (const w of waiters) w(msg.connectionId);
+      case 'whoami':
+        for (const w of whoamiWaiters.splice(0)) w(msg.connectionId);
         break;
-      }
       case 'response-accepted':
         this.unconfirmed.delete(msg.requestId);
         break;
@@ -168,9 +219,13 @@ export class DebugSession {
     const answer = await this.deps.serve(msg);
     // The deployed code answered the caller already; the runtime keeps no item for a copy to answer.
     if (msg.observation === true) return;
+    await this.deps.connections.settled();
     const { connection, connectionId } = this;
+    this.sending += 1;
     try {
       if (!connection || !connectionId) throw new Error('not connected');
+      // Sent to a connection the session has left (held across a switch): only the item's connection may answer it.
+      await this.deps.connections.claim(msg.requestId, msg.connectionId, connectionId);
       const send = async (message: DebuggerResponseMessage) => {
         this.unconfirmed.set(message.requestId, { answer: message, resends: 0 });
         await connection.send(message);
@@ -180,6 +235,8 @@ export class DebugSession {
     } catch (err) {
       this.unconfirmed.delete(msg.requestId);
       this.deps.warn(`the answer to request ${msg.requestId} was not sent (${(err as Error).message}); the function will time out`);
+    } finally {
+      this.sending -= 1;
     }
   }
 
@@ -224,8 +281,15 @@ export class DebugSession {
       this.reconnectTimer = undefined;
       if (this.stopping) return;
       try {
-        await this.connectAndAttach();
-        this.deps.info(`reconnected as ${this.connectionId}; functions re-attached`);
+        const next = await this.open();
+        try {
+          await this.deps.connections.adopt(next.connectionId);
+        } catch (err) {
+          next.connection.close();
+          throw err;
+        }
+        this.use(next);
+        this.deps.info(`reconnected as ${this.connectionId}; the functions follow the session (none updated)`);
         return;
       } catch (err) {
         this.connection?.close();

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { RuntimeConfig } from '../config.js';
+import { SessionConnection } from '../session-connection.js';
 import { DynamoDbItemStore } from './item-store.js';
 import { RoleCredentials, StsRoleAssumer, roleSessionName } from './credentials.js';
 import { WebSocketNotifier } from './notifier.js';
@@ -14,6 +15,8 @@ export interface AwsEdges {
   store: ItemStore;
   queues: QueueService;
   notifier: Notifier;
+  /** The debugger connection this environment notifies (follows the session across connections). */
+  connection: SessionConnection;
 }
 
 /** Created once at init: keep-alive connections and the role credentials are reused across invocations. */
@@ -23,10 +26,13 @@ export function createAwsEdges(config: RuntimeConfig): AwsEdges {
   const sts = new STSClient({ requestHandler });
   const credentials = new RoleCredentials(new StsRoleAssumer(sts, roleSessionName(config.function.name)), config.roleArn);
   const common = { requestHandler, credentials: credentials.provide };
+  const store = new DynamoDbItemStore(new DynamoDBClient(common), config.tableName);
+  const notifier = new WebSocketNotifier(new ApiGatewayManagementApiClient({ ...common, endpoint: config.websocketEndpoint }));
   return {
     credentials,
-    store: new DynamoDbItemStore(new DynamoDBClient(common), config.tableName),
+    store,
     queues: new SqsQueueService(new SQSClient(common)),
-    notifier: new WebSocketNotifier(new ApiGatewayManagementApiClient({ ...common, endpoint: config.websocketEndpoint })),
+    notifier,
+    connection: new SessionConnection(config.sessionId, config.connectionId, notifier, store),
   };
 }

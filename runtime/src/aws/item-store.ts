@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { Attr, Status, type DeliveredViaValue } from '../../../protocol/index.js';
+import { Attr, Status, currentConnectionOf, sessionItemKey, type DeliveredViaValue } from '../../../protocol/index.js';
 import type { ItemStore } from './ports.js';
 
 export class DynamoDbItemStore implements ItemStore {
@@ -44,6 +44,40 @@ export class DynamoDbItemStore implements ItemStore {
           ConditionExpression: '#s = :pending',
           ExpressionAttributeNames: { '#s': Attr.Status },
           ExpressionAttributeValues: marshall({ ':s': status, ':pending': Status.Pending }),
+        }),
+        { abortSignal: signal },
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async currentConnection(sessionId: string, signal?: AbortSignal): Promise<string | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: marshall({ [Attr.RequestId]: sessionItemKey(sessionId) }),
+        ConsistentRead: true,
+        ProjectionExpression: '#cur',
+        ExpressionAttributeNames: { '#cur': Attr.CurrentConnectionId },
+      }),
+      { abortSignal: signal },
+    );
+    return currentConnectionOf(out.Item ? unmarshall(out.Item) : undefined);
+  }
+
+  async repoint(requestId: string, from: string, to: string, signal?: AbortSignal): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall({ [Attr.RequestId]: requestId }),
+          UpdateExpression: 'SET #conn = :to',
+          ConditionExpression: '#conn = :from AND #s = :pending',
+          ExpressionAttributeNames: { '#conn': Attr.ConnectionId, '#s': Attr.Status },
+          ExpressionAttributeValues: marshall({ ':to': to, ':from': from, ':pending': Status.Pending }),
         }),
         { abortSignal: signal },
       );

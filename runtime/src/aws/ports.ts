@@ -8,6 +8,10 @@ export interface ItemStore {
   markDelivered(requestId: string, via: DeliveredViaValue, at: number): Promise<void>;
   /** Sets TIMED_OUT (or FAILED) only while the item is PENDING; false when the condition failed. */
   finishUnanswered(requestId: string, status: typeof Status.TimedOut | typeof Status.Failed, signal?: AbortSignal): Promise<boolean>;
+  /** The connection the session's item records as current, or undefined when it records none. */
+  currentConnection(sessionId: string, signal?: AbortSignal): Promise<string | undefined>;
+  /** Moves a PENDING item from connection `from` to `to`; false when the item is no longer PENDING on `from`. */
+  repoint(requestId: string, from: string, to: string, signal?: AbortSignal): Promise<boolean>;
 }
 
 /** The per-invocation queues. */
