@@ -2,7 +2,7 @@ import { cpus, loadavg } from 'node:os';
 import { instant, jittered } from './debugger.js';
 import { measureInit, measureMemory, measureSizes, type MemoryResult } from './measure/footprint.js';
 import { measureRoundTrip } from './measure/round-trip.js';
-import { requestsBeforeNotify, requestsPerInvocation, requestsPerMinuteWaiting, type Counts } from './measure/requests.js';
+import { requestsBeforeNotify, requestsPerInvocation, requestsPerMinuteWaiting, routeRequestsPerAnswer, type Counts } from './measure/requests.js';
 import type { BenchOptions } from './options.js';
 import { runPhase, type InvocationSample, type PhaseResult, type Winner } from './phase.js';
 import type { ApiFigures, BenchResult, DistributionFigures, LatencyRow, Scenario } from './result.js';
@@ -107,6 +107,10 @@ function summarize(
       pickupSlowRelayOnly: compare({ p: plldb('slow-relay-only') }, pickupMs),
       overheadInstant: compare(both(plldb('instant'), baseline('instant')), overheadMs),
     },
+    route: {
+      handlerMs: figures(notifyPhases.p.map((ph) => distribution(ph.route.handlerMs))),
+      requestsPerAnswer: apiFigures(notifyPhases.p.map((ph) => routeRequestsPerAnswer(ph))),
+    },
     winners: {
       instant: winners(plldb('instant')),
       slow: winners(plldb('slow')),
@@ -139,7 +143,13 @@ function summarize(
 }
 
 function merged(a: PhaseResult, b: PhaseResult): PhaseResult {
-  return { ...a, samples: [...a.samples, ...b.samples], requests: [...a.requests, ...b.requests], problems: [...a.problems, ...b.problems] };
+  return {
+    ...a,
+    samples: [...a.samples, ...b.samples],
+    requests: [...a.requests, ...b.requests],
+    route: { handlerMs: [...a.route.handlerMs, ...b.route.handlerMs], requests: [...a.route.requests, ...b.route.requests] },
+    problems: [...a.problems, ...b.problems],
+  };
 }
 
 function compare({ p, b }: { p: PhaseResult[]; b?: PhaseResult[] }, metric: (s: InvocationSample) => number): LatencyRow {

@@ -47,6 +47,11 @@ export interface BenchResult {
     pickupSlowRelayOnly: LatencyRow;
     overheadInstant: LatencyRow;
   };
+  /**
+   * The `$default` route handler while it passes PLLDB's answers (instant and 5 s debuggers):
+   * its own time per answer, and its AWS requests per answer (by API, the reply included).
+   */
+  route: { handlerMs: DistributionFigures; requestsPerAnswer: ApiFigures };
   /** Answers by winning path, summed over rounds (PLLDB). */
   winners: Record<Scenario, Record<Winner, number>>;
   requests: {

@@ -25,6 +25,7 @@ function result(overrides: { slowPlldbP50?: number; nodeZipBytes?: number } = {}
       pickupSlowRelayOnly: { plldb: dist(300) },
       overheadInstant: { plldb: dist(60), baseline: dist(1050), ratioP50: figure([0.06]) },
     },
+    route: { handlerMs: dist(25), requestsPerAnswer: { 'DynamoDB.UpdateItem': figure([1]), 'SQS.SendMessage': figure([1]), 'ApiGatewayManagementApi.PostToConnection': figure([1]), total: figure([3]) } },
     winners: {
       instant: { fastPath: 28, relay: 0, poll: 2, none: 0 },
       slow: { fastPath: 15, relay: 0, poll: 0, none: 0 },
