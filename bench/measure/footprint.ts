@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -101,8 +101,10 @@ function vmRssMb(pid: number): number {
 }
 
 export interface Sizes {
-  /** Bytes. */
+  /** Bytes: `plldb/runtime.mjs` and the chunks it loads on first use. */
   runtimeBundle: number;
+  /** Bytes of `plldb/runtime.mjs` alone: what start-up parses. */
+  runtimeEntry: number;
   baselineBundle: number;
   /** Each layer folder zipped with `zip -r -9`, bytes; the standalone ones only when asked for. */
   nodeLayerZip: number;
@@ -125,7 +127,8 @@ export async function measureSizes(baselineBundle: string, standalone: boolean):
       standalone ? zipped(SANDBOX_LAYERS.standaloneArm64.dir) : undefined,
     ]);
     return {
-      runtimeBundle: statSync(join(PACKAGE_ROOT, SANDBOX_LAYERS.node.dir, 'plldb', 'runtime.mjs')).size,
+      runtimeBundle: bundleBytes(join(PACKAGE_ROOT, SANDBOX_LAYERS.node.dir, 'plldb')),
+      runtimeEntry: statSync(join(PACKAGE_ROOT, SANDBOX_LAYERS.node.dir, 'plldb', 'runtime.mjs')).size,
       baselineBundle: statSync(baselineBundle).size,
       nodeLayerZip,
       ...(standaloneX8664Zip !== undefined ? { standaloneX8664Zip } : {}),
@@ -134,4 +137,11 @@ export async function measureSizes(baselineBundle: string, standalone: boolean):
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** Bytes of the `.mjs` files under `dir` (the runtime's entry and chunks; not the Node.js binary). */
+function bundleBytes(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.mjs'))
+    .reduce((sum, e) => sum + statSync(join(e.parentPath, e.name)).size, 0);
 }
