@@ -61,6 +61,8 @@ export interface BenchResult {
   };
   /** Process start to first /next, ms. */
   init: { node: Figure; standalone: Figure };
+  /** Process start to the debugger having the first request (cold start with the invocation waiting), ms. */
+  coldNotify: { node: Figure; standalone: Figure };
   memory: MemoryResult;
   sizes: Sizes;
   targets: Target[];
