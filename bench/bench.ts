@@ -3,7 +3,7 @@ import { instant, jittered } from './debugger.js';
 import { measureInit, measureMemory, measureSizes, type MemoryResult } from './measure/footprint.js';
 import { measurePassthrough, type PassthroughResult } from './measure/passthrough.js';
 import { measureRoundTrip } from './measure/round-trip.js';
-import { requestsBeforeNotify, requestsPerInvocation, requestsPerMinuteWaiting, type Counts } from './measure/requests.js';
+import { requestsBeforeNotify, requestsPerInvocation, requestsPerMinuteWaiting, routeRequestsPerAnswer, type Counts } from './measure/requests.js';
 import type { BenchOptions } from './options.js';
 import { runPhase, type InvocationSample, type PhaseResult, type Winner } from './phase.js';
 import type { ApiFigures, BenchResult, DistributionFigures, LatencyRow, Scenario } from './result.js';
@@ -39,7 +39,8 @@ export async function runBench(options: Options, progress: (message: string) => 
     }
     progress(`runtime init: ${options.coldStarts} cold starts per layer`);
     const starts = await measureInit(world, options.coldStarts);
-    const init = { node: figure(starts.node), standalone: figure(starts.standalone) };
+    const init = { node: figure(starts.init.node), standalone: figure(starts.init.standalone) };
+    const coldNotify = { node: figure(starts.notified.node), standalone: figure(starts.notified.standalone) };
     progress(`memory: ${options.memoryInvocations} invocations; zipping the layers meanwhile`);
     // The zips share the CPU only with the memory run, whose timing is not a figure.
     const [memoryRun, sizes] = await Promise.all([
@@ -48,7 +49,7 @@ export async function runBench(options: Options, progress: (message: string) => 
     ]);
     progress(`pass-through: ${options.passthroughInvocations} invocations with and without PLLDB's proxy`);
     const passthrough = await measurePassthrough(world, options.passthroughInvocations);
-    const result = summarize(options, rounds, init, memoryRun, sizes, roundTripMs, [loadAtStart, loadavg()[0] as number], passthrough);
+    const result = summarize(options, rounds, { init, coldNotify }, memoryRun, sizes, roundTripMs, [loadAtStart, loadavg()[0] as number], passthrough);
     result.problems.push(...world.debuggerClient.problems, ...world.logs.facts.errors);
     result.durationS = Math.round((Date.now() - started) / 100) / 10;
     return result;
@@ -83,7 +84,7 @@ async function runRound(world: BenchWorld, o: Options): Promise<Round> {
 function summarize(
   options: Options,
   rounds: Round[],
-  init: BenchResult['init'],
+  { init, coldNotify }: Pick<BenchResult, 'init' | 'coldNotify'>,
   memoryRun: MemoryResult,
   sizes: BenchResult['sizes'],
   roundTripMs: number,
@@ -111,6 +112,10 @@ function summarize(
       pickupSlowRelayOnly: compare({ p: plldb('slow-relay-only') }, pickupMs),
       overheadInstant: compare(both(plldb('instant'), baseline('instant')), overheadMs),
     },
+    route: {
+      handlerMs: figures(notifyPhases.p.map((ph) => distribution(ph.route.handlerMs))),
+      requestsPerAnswer: apiFigures(notifyPhases.p.map((ph) => routeRequestsPerAnswer(ph))),
+    },
     winners: {
       instant: winners(plldb('instant')),
       slow: winners(plldb('slow')),
@@ -127,6 +132,7 @@ function summarize(
       },
     },
     init,
+    coldNotify,
     memory: memoryRun,
     passthrough,
     sizes,
@@ -144,7 +150,13 @@ function summarize(
 }
 
 function merged(a: PhaseResult, b: PhaseResult): PhaseResult {
-  return { ...a, samples: [...a.samples, ...b.samples], requests: [...a.requests, ...b.requests], problems: [...a.problems, ...b.problems] };
+  return {
+    ...a,
+    samples: [...a.samples, ...b.samples],
+    requests: [...a.requests, ...b.requests],
+    route: { handlerMs: [...a.route.handlerMs, ...b.route.handlerMs], requests: [...a.route.requests, ...b.route.requests] },
+    problems: [...a.problems, ...b.problems],
+  };
 }
 
 function compare({ p, b }: { p: PhaseResult[]; b?: PhaseResult[] }, metric: (s: InvocationSample) => number): LatencyRow {

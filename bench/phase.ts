@@ -1,4 +1,5 @@
 import { preciseNow } from '../sandbox/common/clock.js';
+import { ROUTES_FUNCTION_NAME } from '../sandbox/system-functions.js';
 import type { AnswerDelay } from './debugger.js';
 import type { BenchWorld, Strategy } from './world.js';
 
@@ -42,11 +43,20 @@ export interface RuntimeRequest {
   functionName?: string;
 }
 
+/** The WebSocket route handler's share of a phase: the debugger's answers passing through `$default`. */
+export interface RouteWork {
+  /** Each route invocation's own time (its Runtime API /next to its response), ms. */
+  handlerMs: number[];
+  /** The route handler's AWS requests (`Service.Operation`), the reply to the debugger included. */
+  requests: string[];
+}
+
 export interface PhaseResult {
   spec: Omit<PhaseSpec, 'delay'>;
   samples: InvocationSample[];
   /** Runtime requests between the phase's start and end. */
   requests: RuntimeRequest[];
+  route: RouteWork;
   startedAt: number;
   endedAt: number;
   /** Invocations that failed or whose times are missing. */
@@ -76,6 +86,7 @@ export async function runPhase(world: BenchWorld, spec: PhaseSpec): Promise<Phas
   const endedAt = preciseNow();
   await world.debuggerClient.idle();
   await new Promise((resolve) => setTimeout(resolve, LOG_SETTLE_MS));
+  const settledAt = preciseNow();
   const metrics = world.sandbox.metrics();
   const byRequest = new Map(metrics.invocations.map((i) => [i.requestId, i]));
   const samples: InvocationSample[] = [];
@@ -99,8 +110,14 @@ export async function runPhase(world: BenchWorld, spec: PhaseSpec): Promise<Phas
   const requests = metrics.requestLog
     .filter((r) => r.at >= startedAt && r.at <= endedAt && RUNTIME_CALLERS.has(r.caller))
     .map((r) => ({ api: `${r.service}.${r.operation}`, at: r.at, ...sessionOf(world, r.caller === 'debugger-role' ? r.accessKeyId : undefined) }));
+  const route: RouteWork = {
+    handlerMs: metrics.invocations
+      .filter((i) => i.functionName === ROUTES_FUNCTION_NAME && i.deliveredAt !== undefined && i.answeredAt !== undefined && i.deliveredAt >= startedAt && i.deliveredAt <= settledAt)
+      .map((i) => (i.answeredAt as number) - (i.deliveredAt as number)),
+    requests: metrics.requestLog.filter((r) => r.caller === 'websocket-routes' && r.at >= startedAt && r.at <= settledAt).map((r) => `${r.service}.${r.operation}`),
+  };
   const { delay: _delay, ...described } = spec;
-  return { spec: described, samples, requests, startedAt, endedAt, problems };
+  return { spec: described, samples, requests, route, startedAt, endedAt, problems };
 }
 
 async function invokeInTurn(world: BenchWorld, functionName: string, count: number): Promise<Invoked[]> {

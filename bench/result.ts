@@ -48,6 +48,11 @@ export interface BenchResult {
     pickupSlowRelayOnly: LatencyRow;
     overheadInstant: LatencyRow;
   };
+  /**
+   * The `$default` route handler while it passes PLLDB's answers (instant and 5 s debuggers):
+   * its own time per answer, and its AWS requests per answer (by API, the reply included).
+   */
+  route: { handlerMs: DistributionFigures; requestsPerAnswer: ApiFigures };
   /** Answers by winning path, summed over rounds (PLLDB). */
   winners: Record<Scenario, Record<Winner, number>>;
   requests: {
@@ -57,6 +62,8 @@ export interface BenchResult {
   };
   /** Process start to first /next, ms. */
   init: { node: Figure; standalone: Figure };
+  /** Process start to the debugger having the first request (cold start with the invocation waiting), ms. */
+  coldNotify: { node: Figure; standalone: Figure };
   memory: MemoryResult;
   /** The deployed code answering through PLLDB's Runtime API proxy, against the same code without PLLDB. */
   passthrough: PassthroughResult;

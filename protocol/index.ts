@@ -1,6 +1,7 @@
 export * from './constants.js';
 export * from './errors.js';
 export * from './queue-name.js';
+export * from './queue-url.js';
 export * from './answer.js';
 export * from './item.js';
 export * from './messages.js';

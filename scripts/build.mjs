@@ -12,7 +12,6 @@ const target = 'node22';
 
 /** Lambda-side bundles: self-contained, minified ESM. */
 const lambdaBundles = [
-  { entry: 'runtime/src/main.ts', out: 'layer/plldb/runtime.mjs' },
   { entry: 'relay/src/index.ts', out: 'relay/index.mjs' },
   { entry: 'infra/websocket/index.ts', out: 'websocket/index.mjs' },
   { entry: 'infra/sweeper/index.ts', out: 'sweeper/index.mjs' },
@@ -30,9 +29,31 @@ const rxjsEsm = { name: 'rxjs-esm', setup: (b) => b.onResolve({ filter: /^rxjs$/
 
 const banner = { js: "import { createRequire as __plldbCreateRequire } from 'node:module'; const require = __plldbCreateRequire(import.meta.url);" };
 
+/**
+ * The layer's runtime: `plldb/runtime.mjs` and the chunks it imports on first use (the AWS SDK,
+ * rxjs), so that start-up parses and runs only the init path; still nothing from node_modules.
+ */
+const runtimeBundle = {
+  entryPoints: { runtime: join(ROOT, 'runtime/src/main.ts') },
+  outdir: join(dist, 'layer', 'plldb'),
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  minify: true,
+  platform: 'node',
+  format: 'esm',
+  target,
+  banner,
+  legalComments: 'none',
+  plugins: [rxjsEsm],
+  logLevel: 'warning',
+};
+
 async function main() {
   rmSync(dist, { recursive: true, force: true });
   await Promise.all([
+    build(runtimeBundle),
     ...lambdaBundles.map(({ entry, out }) =>
       build({ entryPoints: [join(ROOT, entry)], outfile: join(dist, out), bundle: true, minify: true, platform: 'node', format: 'esm', target, banner, legalComments: 'none', plugins: [rxjsEsm], logLevel: 'warning' }),
     ),

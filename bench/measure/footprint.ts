@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,22 +12,31 @@ import type { BenchWorld, LayerKind } from '../world.js';
 
 const execFileAsync = promisify(execFile);
 
+/** Per layer, over the cold starts (ms): process start to the first /next, and to the debugger having the first request. */
+export interface ColdStarts {
+  init: Record<LayerKind, number[]>;
+  notified: Record<LayerKind, number[]>;
+}
+
 /**
  * Process start to the first /next (ms) over `starts` cold starts of the PLLDB runtime on each layer,
- * alternating the layers so that load from elsewhere on the machine falls on both alike.
+ * alternating the layers so that load from elsewhere on the machine falls on both alike; and, as the
+ * runtime finishes loading while that /next waits, process start to the debugger having the request.
  */
-export async function measureInit(world: BenchWorld, starts: number): Promise<Record<LayerKind, number[]>> {
+export async function measureInit(world: BenchWorld, starts: number): Promise<ColdStarts> {
   const layers: LayerKind[] = ['node', 'standalone'];
-  const out: Record<LayerKind, number[]> = { node: [], standalone: [] };
+  const out: ColdStarts = { init: { node: [], standalone: [] }, notified: { node: [], standalone: [] } };
   world.debuggerClient.answerDelay = instant;
   for (let k = 0; k < starts; k += 1) {
     for (const layer of layers) {
       const name = world.layerFunction(layer);
       await world.sandbox.functions.killInstance(name);
       const before = preciseNow();
-      await world.invoke(name, { coldStart: k });
+      const { result } = await world.invoke(name, { coldStart: k });
       const started = world.sandbox.metrics().instances.find((i) => i.functionName === name && i.spawnedAt >= before);
-      if (started?.firstNextAt !== undefined) out[layer].push(started.firstNextAt - started.spawnedAt);
+      if (started?.firstNextAt !== undefined) out.init[layer].push(started.firstNextAt - started.spawnedAt);
+      const receivedAt = world.debuggerClient.times.get(result.requestId)?.receivedAt;
+      if (started !== undefined && receivedAt !== undefined) out.notified[layer].push(receivedAt - started.spawnedAt);
     }
   }
   return out;
@@ -101,11 +110,16 @@ function vmRssMb(pid: number): number {
 }
 
 export interface Sizes {
-  /** Bytes. */
+  /** Bytes: `plldb/runtime.mjs` and the chunks it loads on first use. */
   runtimeBundle: number;
+  /** Bytes of `plldb/runtime.mjs` alone: what start-up parses. */
+  runtimeEntry: number;
   baselineBundle: number;
   /** Each layer folder zipped with `zip -r -9`, bytes; the standalone ones only when asked for. */
   nodeLayerZip: number;
+  /** Each standalone layer folder unzipped (its files' bytes). */
+  standaloneX8664Bytes: number;
+  standaloneArm64Bytes: number;
   standaloneX8664Zip?: number;
   standaloneArm64Zip?: number;
 }
@@ -125,13 +139,23 @@ export async function measureSizes(baselineBundle: string, standalone: boolean):
       standalone ? zipped(SANDBOX_LAYERS.standaloneArm64.dir) : undefined,
     ]);
     return {
-      runtimeBundle: statSync(join(PACKAGE_ROOT, SANDBOX_LAYERS.node.dir, 'plldb', 'runtime.mjs')).size,
+      runtimeBundle: treeBytes(join(PACKAGE_ROOT, SANDBOX_LAYERS.node.dir, 'plldb'), (name) => name.endsWith('.mjs')),
+      runtimeEntry: statSync(join(PACKAGE_ROOT, SANDBOX_LAYERS.node.dir, 'plldb', 'runtime.mjs')).size,
       baselineBundle: statSync(baselineBundle).size,
       nodeLayerZip,
+      standaloneX8664Bytes: treeBytes(join(PACKAGE_ROOT, SANDBOX_LAYERS.standaloneX8664.dir), () => true),
+      standaloneArm64Bytes: treeBytes(join(PACKAGE_ROOT, SANDBOX_LAYERS.standaloneArm64.dir), () => true),
       ...(standaloneX8664Zip !== undefined ? { standaloneX8664Zip } : {}),
       ...(standaloneArm64Zip !== undefined ? { standaloneArm64Zip } : {}),
     };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** Bytes of the files under `dir` whose names `counts` accepts. */
+function treeBytes(dir: string, counts: (name: string) => boolean): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && counts(e.name))
+    .reduce((sum, e) => sum + statSync(join(e.parentPath, e.name)).size, 0);
 }

@@ -29,7 +29,12 @@ export function requestsPerMinuteWaiting(phase: PhaseResult): Counts {
   return scaled(countByApi(waited), minutes);
 }
 
-function countByApi(requests: readonly RuntimeRequest[]): Counts {
+/** The route handler's AWS requests per answer it passed (one route invocation per answer), by API and in total. */
+export function routeRequestsPerAnswer(phase: PhaseResult): Counts {
+  return scaled(countByApi(phase.route.requests.map((api) => ({ api }))), phase.route.handlerMs.length);
+}
+
+function countByApi(requests: readonly Pick<RuntimeRequest, 'api'>[]): Counts {
   const counts: Counts = { [TOTAL]: 0 };
   for (const r of requests) {
     counts[r.api] = (counts[r.api] ?? 0) + 1;

@@ -17,19 +17,33 @@ export interface DefaultRouteInput {
   body: string | undefined;
 }
 
-/** Handles one `$default` message and replies to its sender; returns the reply it sent. */
+/** What the route decided: the reply to the sender, and the fast-path send it started (never rejects). */
+interface Decision {
+  reply: ApiReply;
+  forwarding?: Promise<void>;
+}
+
+/**
+ * Handles one `$default` message and replies to its sender; returns the reply it sent. The reply
+ * goes out beside the fast-path SendMessage, never before it: the waiting caller is on the send's
+ * path, the debugger's acknowledgement is not.
+ */
 export async function handleDefaultRoute(deps: DefaultRouteDeps, input: DefaultRouteInput): Promise<ApiReply> {
-  const reply = await decide(deps, input);
-  try {
-    await deps.replier.reply(input.connectionId, reply);
-  } catch (err) {
-    // The sender may have gone; what was stored stays stored.
-    deps.log('warn', 'reply-failed', { connectionId: input.connectionId, replyType: reply.type, error: errorName(err) });
-  }
+  const { reply, forwarding } = await decide(deps, input);
+  await Promise.all([forwarding, replyTo(deps, input.connectionId, reply)]);
   return reply;
 }
 
-async function decide(deps: DefaultRouteDeps, { connectionId, body }: DefaultRouteInput): Promise<ApiReply> {
+async function replyTo(deps: DefaultRouteDeps, connectionId: string, reply: ApiReply): Promise<void> {
+  try {
+    await deps.replier.reply(connectionId, reply);
+  } catch (err) {
+    // The sender may have gone; what was stored stays stored.
+    deps.log('warn', 'reply-failed', { connectionId, replyType: reply.type, error: errorName(err) });
+  }
+}
+
+async function decide(deps: DefaultRouteDeps, { connectionId, body }: DefaultRouteInput): Promise<Decision> {
   let message;
   try {
     message = parseDebuggerMessage(body);
@@ -37,13 +51,13 @@ async function decide(deps: DefaultRouteDeps, { connectionId, body }: DefaultRou
     if (!(err instanceof ProtocolError)) throw err;
     const requestId = requestIdOf(body);
     deps.log('warn', 'message-malformed', { connectionId, requestId, reason: err.message });
-    return { type: 'error', ...(requestId !== undefined ? { requestId } : {}), message: err.message };
+    return { reply: { type: 'error', ...(requestId !== undefined ? { requestId } : {}), message: err.message } };
   }
-  if (message.action === 'whoami') return { type: 'whoami', connectionId };
+  if (message.action === 'whoami') return { reply: { type: 'whoami', connectionId } };
   return storeAndForward(deps, connectionId, message);
 }
 
-async function storeAndForward(deps: DefaultRouteDeps, connectionId: string, message: DebuggerResponseMessage): Promise<ApiReply> {
+async function storeAndForward(deps: DefaultRouteDeps, connectionId: string, message: DebuggerResponseMessage): Promise<Decision> {
   const { requestId } = message;
   const answer = answerFromMessage(message);
   let outcome;
@@ -51,18 +65,17 @@ async function storeAndForward(deps: DefaultRouteDeps, connectionId: string, mes
     outcome = await deps.store.storeAnswer(requestId, connectionId, answerAttributes(answer));
   } catch (err) {
     deps.log('error', 'answer-store-failed', { requestId, connectionId, error: errorName(err) });
-    return { type: 'error', requestId, message: `could not store the answer (${errorName(err)}); nothing was stored, send it again`, retry: true };
+    return { reply: { type: 'error', requestId, message: `could not store the answer (${errorName(err)}); nothing was stored, send it again`, retry: true } };
   }
   if (outcome.kind === 'refused') {
     const reason = refusalReason(requestId, connectionId, outcome.current);
     deps.log('warn', 'answer-refused', { requestId, connectionId, status: outcome.current?.status });
     // Still PENDING and ours: the item changed under the write, so the same answer may succeed now.
     const retry = outcome.current?.status === Status.Pending && outcome.current.connectionId === connectionId;
-    return { type: 'error', requestId, message: reason, ...(retry ? { retry: true as const } : {}) };
+    return { reply: { type: 'error', requestId, message: reason, ...(retry ? { retry: true as const } : {}) } };
   }
   deps.log('info', 'answer-stored', { requestId, connectionId, kind: answer.kind });
-  await sendToQueue(deps, requestId, outcome.queue, answer);
-  return { type: 'response-accepted', requestId };
+  return { reply: { type: 'response-accepted', requestId }, forwarding: sendToQueue(deps, requestId, outcome.queue, answer) };
 }
 
 function refusalReason(requestId: string, connectionId: string, current: CurrentItem | undefined): string {

@@ -4,7 +4,11 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { Attr, GSI_CONNECTION_ID, Status } from '../../protocol/index.js';
 import type { AnswerStore, PendingRequest, QueueRef, StoreOutcome } from './ports.js';
 
-/** AnswerStore on the request table: one conditional UpdateItem, and a GetItem only to explain a refusal. */
+/**
+ * AnswerStore on the request table: one conditional UpdateItem, and a GetItem only to explain a refusal.
+ * The write rewrites QueueName with itself so that UPDATED_OLD hands back just Status and QueueName:
+ * the route needs the queue's name, not the whole item (whose request can be most of 400 KB).
+ */
 export class DynamoDbAnswerStore implements AnswerStore {
   constructor(
     private readonly client: DynamoDBClient,
@@ -13,8 +17,8 @@ export class DynamoDbAnswerStore implements AnswerStore {
 
   async storeAnswer(requestId: string, connectionId: string, attributes: Record<string, string | number>): Promise<StoreOutcome> {
     const entries = Object.entries(attributes);
-    const names: Record<string, string> = { '#rid': Attr.RequestId, '#conn': Attr.ConnectionId, '#status': Attr.Status };
-    const values: Record<string, unknown> = { ':conn': connectionId, ':pending': Status.Pending, ':responded': Status.Responded };
+    const names: Record<string, string> = { '#rid': Attr.RequestId, '#conn': Attr.ConnectionId, '#status': Attr.Status, '#queue': Attr.QueueName };
+    const values: Record<string, unknown> = { ':conn': connectionId, ':pending': Status.Pending, ':responded': Status.Responded, ':noqueue': '' };
     entries.forEach(([name, value], i) => {
       names[`#a${i}`] = name;
       values[`:a${i}`] = value;
@@ -24,11 +28,11 @@ export class DynamoDbAnswerStore implements AnswerStore {
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: marshall({ [Attr.RequestId]: requestId }),
-          UpdateExpression: `SET #status = :responded, ${entries.map((_e, i) => `#a${i} = :a${i}`).join(', ')}`,
+          UpdateExpression: `SET #status = :responded, #queue = if_not_exists(#queue, :noqueue), ${entries.map((_e, i) => `#a${i} = :a${i}`).join(', ')}`,
           ConditionExpression: 'attribute_exists(#rid) AND #conn = :conn AND #status = :pending',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: marshall(values),
-          ReturnValues: 'ALL_NEW',
+          ReturnValues: 'UPDATED_OLD',
         }),
       );
       return { kind: 'stored', queue: queueOf(unmarshall(result.Attributes ?? {})) };
@@ -82,10 +86,8 @@ export class DynamoDbAnswerStore implements AnswerStore {
 }
 
 function queueOf(item: Record<string, unknown>): QueueRef | undefined {
-  const url = stringOrUndefined(item[Attr.QueueUrl]);
   const name = stringOrUndefined(item[Attr.QueueName]);
-  if (url === undefined && name === undefined) return undefined;
-  return { ...(url !== undefined ? { url } : {}), ...(name !== undefined ? { name } : {}) };
+  return name !== undefined ? { name } : undefined;
 }
 
 function stringOrUndefined(value: unknown): string | undefined {

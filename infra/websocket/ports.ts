@@ -1,6 +1,6 @@
 import type { ApiReply } from '../../protocol/index.js';
 
-/** Where an invocation's queue is: the item records its URL or (usually) its name. */
+/** Where an invocation's queue is: its URL when known, else its name (the item records the name). */
 export interface QueueRef {
   url?: string;
   name?: string;

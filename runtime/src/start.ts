@@ -9,15 +9,21 @@ import { RuntimeApiClient, type NextInvocation } from './runtime-api/client.js';
 
 /** What differs between runtimes built on this init and loop: the AWS edges and the invocation. */
 export interface RuntimeStrategy<Edges> {
-  createEdges(config: RuntimeConfig): Edges;
-  /** Work done once during init (free of any invocation's clock). */
+  /** May load its modules on demand (the AWS SDK is most of the bundle's start-up work). */
+  createEdges(config: RuntimeConfig): Edges | Promise<Edges>;
+  /** Work done once, right after the edges exist (credentials, connections). */
   warm?(edges: Edges, config: RuntimeConfig): Promise<void>;
   handle(invocation: NextInvocation, deps: Omit<InvocationDeps, 'edges'> & { edges: Edges }): Promise<void>;
   /** Logged with init_done. */
   strategy: string;
 }
 
-/** Init (configuration, init error, edges) and the invocation loops, until the process ends. */
+/**
+ * Init (configuration, init error) and the invocation loops, until the process ends. The edges are
+ * created and warmed while the first /next waits: only what every invocation needs first (the
+ * configuration and the Runtime API client) is on the init path; an invocation that arrives before
+ * the edges are ready waits for them.
+ */
 export async function startRuntime<Edges>(runtime: RuntimeStrategy<Edges>): Promise<void> {
   const api = new RuntimeApiClient(process.env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001');
   let config: RuntimeConfig;
@@ -29,16 +35,31 @@ export async function startRuntime<Edges>(runtime: RuntimeStrategy<Edges>): Prom
     await api.postInitError(error).catch((postErr: unknown) => logger.log('ERROR', 'post_failed', { error: (postErr as Error).message }));
     process.exit(1);
   }
-  const edges = runtime.createEdges(config);
-  await runtime.warm?.(edges, config);
+  const edges = prepareEdges(runtime, config);
   const environment = forwardedEnvironment(process.env, config.forwardCredentials);
   logger.log('INFO', 'init_done', { initMs: nowMs() - performance.timeOrigin, concurrency: config.concurrency, nodeVersion: process.version, strategy: runtime.strategy });
   await runLoops({
     next: () => api.next(),
-    handle: (invocation) => runtime.handle(invocation, { config, api, edges, logger, environment }),
+    handle: async (invocation) => runtime.handle(invocation, { config, api, edges: await edges, logger, environment }),
     logger,
     concurrency: config.concurrency,
   });
+}
+
+/** Creates and warms the edges; failing to create them ends the process, as an init failure would. */
+function prepareEdges<Edges>(runtime: RuntimeStrategy<Edges>, config: RuntimeConfig): Promise<Edges> {
+  const started = nowMs();
+  const ready = (async () => {
+    const edges = await runtime.createEdges(config);
+    await runtime.warm?.(edges, config);
+    logger.log('INFO', 'edges_ready', { ms: nowMs() - started });
+    return edges;
+  })();
+  ready.catch((err: unknown) => {
+    logger.log('ERROR', 'runtime_crashed', { error: (err as Error).message });
+    process.exit(1);
+  });
+  return ready;
 }
 
 /** Starts the runtime; a crash of the loop itself ends the process (Lambda then restarts it). */

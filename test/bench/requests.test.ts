@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { requestsBeforeNotify, requestsPerInvocation, requestsPerMinuteWaiting } from '../../bench/measure/requests.js';
+import { requestsBeforeNotify, requestsPerInvocation, requestsPerMinuteWaiting, routeRequestsPerAnswer } from '../../bench/measure/requests.js';
 import type { InvocationSample, PhaseResult } from '../../bench/phase.js';
 
 function sample(functionName: string, deliveredAt: number, receivedAt: number, sentAt: number): InvocationSample {
   return { requestId: `${functionName}-${deliveredAt}`, functionName, ok: true, invokedAt: deliveredAt - 1, returnedAt: sentAt + 50, deliveredAt, answeredAt: sentAt + 40, receivedAt, sentAt, winner: 'fastPath' };
 }
 
-function phase(samples: InvocationSample[], requests: PhaseResult['requests']): PhaseResult {
-  return { spec: { scenario: 'test', strategy: 'plldb', invocations: samples.length, parallel: 2 }, samples, requests, startedAt: 0, endedAt: 100_000, problems: [] };
+function phase(samples: InvocationSample[], requests: PhaseResult['requests'], route: PhaseResult['route'] = { handlerMs: [], requests: [] }): PhaseResult {
+  return { spec: { scenario: 'test', strategy: 'plldb', invocations: samples.length, parallel: 2 }, samples, requests, route, startedAt: 0, endedAt: 100_000, problems: [] };
 }
 
 describe('bench request counts', () => {
@@ -38,5 +38,10 @@ describe('bench request counts', () => {
       { api: 'SQS.ReceiveMessage', at: 41_000, functionName: 'g' },
     ]);
     expect(requestsPerMinuteWaiting(p)).toEqual({ total: 3, 'DynamoDB.GetItem': 2, 'SQS.ReceiveMessage': 1 });
+  });
+
+  it("counts the route handler's requests per answer it passed", () => {
+    const p = phase([], [], { handlerMs: [20, 22], requests: ['DynamoDB.UpdateItem', 'SQS.SendMessage', 'DynamoDB.UpdateItem', 'SQS.SendMessage', 'SQS.GetQueueUrl'] });
+    expect(routeRequestsPerAnswer(p)).toEqual({ total: 2.5, 'DynamoDB.UpdateItem': 1, 'SQS.SendMessage': 1, 'SQS.GetQueueUrl': 0.5 });
   });
 });

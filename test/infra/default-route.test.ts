@@ -115,11 +115,47 @@ describe('$default: a valid answer from the owning connection', () => {
     expect(decodeQueueMessage(queues.sent[0]?.body)).toMatchObject({ type: 'answer', answer: { kind: 'error', statusCode: 500 } });
   });
 
-  it('sends to the recorded QueueUrl when the item has one', async () => {
-    const url = 'https://sqs.us-east-1.amazonaws.com/123456789012/plldb-req-1-x';
-    await putItem({ ...pendingItem(), QueueUrl: url });
+  it("finds the queue by the item's QueueName, which the write leaves as it was", async () => {
+    await putItem({ ...pendingItem(), QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/plldb-req-1-x' });
     await send(answer);
-    expect(queues.sent[0]?.queue).toEqual({ url, name: QUEUE_NAME });
+    expect(queues.sent[0]?.queue).toEqual({ name: QUEUE_NAME });
+    expect((await getItem())?.[Attr.QueueName]).toBe(QUEUE_NAME);
+  });
+
+  it('stores the answer of an item that names no queue, and skips the fast path (the poll finds it)', async () => {
+    const { QueueName: _none, ...noQueue } = pendingItem();
+    await putItem(noQueue);
+    const reply = await send(answer);
+
+    expect(reply).toEqual({ type: 'response-accepted', requestId: REQUEST_ID });
+    expect((await getItem())?.[Attr.Status]).toBe(Status.Responded);
+    expect(queues.sent).toEqual([]);
+    expect(logs).toContainEqual({ level: 'warn', event: 'fast-path-skipped', fields: { requestId: REQUEST_ID, reason: 'item has no queue' } });
+  });
+
+  it('sends to the queue before it replies, and replies without waiting for the send', async () => {
+    await putItem(pendingItem());
+    const order: string[] = [];
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slowQueues: QueueSender = {
+      send: async () => {
+        order.push('send-started');
+        await held;
+        order.push('send-done');
+      },
+    };
+    const replied: ConnectionReplier = {
+      reply: async () => {
+        order.push('replied');
+        release();
+      },
+    };
+    await expect(handleDefaultRoute({ ...deps, queues: slowQueues, replier: replied }, { connectionId: OWNER, body: JSON.stringify(answer) })).resolves.toEqual({
+      type: 'response-accepted',
+      requestId: REQUEST_ID,
+    });
+    expect(order).toEqual(['send-started', 'replied', 'send-done']);
   });
 
   it('sends a pointer when the answer does not fit a queue message', async () => {

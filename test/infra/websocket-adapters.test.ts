@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueUrlCommand, QueueDoesNotExist, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyWebsocketEventV2, Context } from 'aws-lambda';
 import { Env, Status } from '../../protocol/index.js';
 import { ManagementApiReplier, managementEndpoint } from '../../infra/websocket/management-replier.js';
 import { SqsQueueSender } from '../../infra/websocket/sqs-queue-sender.js';
@@ -26,17 +26,45 @@ afterAll(() => {
 });
 
 describe('SqsQueueSender', () => {
-  it('resolves a queue name to its URL, then sends', async () => {
-    sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: 'https://sqs.local/1/plldb-a' });
-    await new SqsQueueSender(new SQSClient(TEST_AWS)).send({ name: 'plldb-a' }, 'body');
-    expect(sqs.commandCalls(GetQueueUrlCommand)[0]?.args[0].input).toEqual({ QueueName: 'plldb-a' });
-    expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input).toEqual({ QueueUrl: 'https://sqs.local/1/plldb-a', MessageBody: 'body' });
+  const home = { region: 'eu-west-1', accountId: '123456789012' };
+
+  it("sends with one SendMessage to the URL SQS gives the queue, built from its name (no GetQueueUrl)", async () => {
+    await new SqsQueueSender(new SQSClient(TEST_AWS), home).send({ name: 'plldb-a' }, 'body');
+    expect(sqs.calls()).toHaveLength(1);
+    expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input).toEqual({ QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/plldb-a', MessageBody: 'body' });
   });
 
-  it('uses a known URL without a lookup', async () => {
-    await new SqsQueueSender(new SQSClient(TEST_AWS)).send({ url: 'https://sqs.local/1/q', name: 'q' }, 'body');
+  it('builds China-region URLs under amazonaws.com.cn', async () => {
+    await new SqsQueueSender(new SQSClient(TEST_AWS), { region: 'cn-north-1', accountId: '123456789012' }).send({ name: 'q' }, 'body');
+    expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.QueueUrl).toBe('https://sqs.cn-north-1.amazonaws.com.cn/123456789012/q');
+  });
+
+  it('uses a known URL as it is', async () => {
+    await new SqsQueueSender(new SQSClient(TEST_AWS), home).send({ url: 'https://sqs.local/1/q', name: 'q' }, 'body');
     expect(sqs.commandCalls(GetQueueUrlCommand)).toHaveLength(0);
     expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.QueueUrl).toBe('https://sqs.local/1/q');
+  });
+
+  it('asks SQS for the URL and sends once more when no queue answers at the built URL', async () => {
+    const other = 'https://eu-west-1.queue.amazonaws.com/123456789012/plldb-a';
+    sqs.on(SendMessageCommand).rejectsOnce(new QueueDoesNotExist({ message: 'no such queue', $metadata: {} })).resolves({});
+    sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: other });
+    await new SqsQueueSender(new SQSClient(TEST_AWS), home).send({ name: 'plldb-a' }, 'body');
+    expect(sqs.commandCalls(GetQueueUrlCommand)[0]?.args[0].input).toEqual({ QueueName: 'plldb-a' });
+    expect(sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input.QueueUrl)).toEqual(['https://sqs.eu-west-1.amazonaws.com/123456789012/plldb-a', other]);
+  });
+
+  it('gives up when the queue does not exist under its own URL either (not created yet, or gone)', async () => {
+    sqs.on(SendMessageCommand).rejects(new QueueDoesNotExist({ message: 'no such queue', $metadata: {} }));
+    sqs.on(GetQueueUrlCommand).rejects(new QueueDoesNotExist({ message: 'no such queue', $metadata: {} }));
+    await expect(new SqsQueueSender(new SQSClient(TEST_AWS), home).send({ name: 'plldb-a' }, 'body')).rejects.toThrow(QueueDoesNotExist);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
+  });
+
+  it('looks the URL up when the account is unknown', async () => {
+    sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: 'https://sqs.local/1/plldb-a' });
+    await new SqsQueueSender(new SQSClient(TEST_AWS), { region: 'eu-west-1', accountId: undefined }).send({ name: 'plldb-a' }, 'body');
+    expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.QueueUrl).toBe('https://sqs.local/1/plldb-a');
   });
 });
 
@@ -59,7 +87,7 @@ describe('ManagementApiReplier', () => {
 });
 
 describe('the Lambda handler', () => {
-  let handler: (event: APIGatewayProxyWebsocketEventV2) => Promise<unknown>;
+  let handler: (event: APIGatewayProxyWebsocketEventV2, context?: Context) => Promise<unknown>;
   const savedEnv = { ...process.env };
   let logLines: string[];
 
@@ -120,5 +148,19 @@ describe('the Lambda handler', () => {
     // One JSON object per line, and never the answer itself.
     expect(logLines.map((line) => JSON.parse(line).event)).toEqual(['answer-stored', 'fast-path-skipped', 'reply-failed']);
     expect(logLines.join('')).not.toContain('secret-result');
+  });
+
+  it('answers with exactly two AWS calls on the answer path: the conditional UpdateItem, then SendMessage to the queue', async () => {
+    dynamodb.on(UpdateItemCommand).resolves({ Attributes: marshall({ Status: Status.Pending, QueueName: 'plldb-r2-abcdefgh' }) });
+    const body = JSON.stringify({ action: 'response', requestId: 'r2', statusCode: 200, response: '"ok"' });
+    const context = { invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:PLLDBWebSocketRoutes' } as Context;
+    await expect(handler(event('$default', body), context)).resolves.toEqual({ statusCode: 200 });
+
+    expect(dynamodb.calls().map((c) => c.args[0].constructor.name)).toEqual(['UpdateItemCommand']);
+    expect(dynamodb.commandCalls(UpdateItemCommand)[0]?.args[0].input).toMatchObject({ ReturnValues: 'UPDATED_OLD' });
+    expect(sqs.calls().map((c) => c.args[0].constructor.name)).toEqual(['SendMessageCommand']);
+    expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.QueueUrl).toBe('https://sqs.us-east-1.amazonaws.com/123456789012/plldb-r2-abcdefgh');
+    // The acknowledgement to the debugger is the only other call, and it is off the answer's path.
+    expect(management.commandCalls(PostToConnectionCommand)).toHaveLength(1);
   });
 });

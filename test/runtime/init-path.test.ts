@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Env } from '../../protocol/index.js';
+import { LayerProcess } from './support/layer-process.js';
+import { RuntimeApiServer } from './support/runtime-api-server.js';
+import { StsEndpoint } from './support/sts-endpoint.js';
+
+describe('the built runtime at start-up', () => {
+  let runtimeApi: RuntimeApiServer;
+  let sts: StsEndpoint;
+  let layer: LayerProcess;
+  let release = (): void => undefined;
+
+  beforeAll(async () => {
+    runtimeApi = await new RuntimeApiServer().start();
+    sts = await new StsEndpoint().start();
+    sts.hold = new Promise((resolve) => (release = resolve));
+    layer = new LayerProcess(['/bin/false'], {
+      PATH: process.env.PATH ?? '',
+      AWS_LAMBDA_RUNTIME_API: runtimeApi.address,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIAFUNCTION',
+      AWS_SECRET_ACCESS_KEY: 'function-secret',
+      AWS_LAMBDA_FUNCTION_NAME: 'demo',
+      AWS_ENDPOINT_URL_STS: sts.url,
+      [Env.SessionId]: 'session-1',
+      [Env.ConnectionId]: 'conn-1',
+      [Env.WebSocketApiEndpoint]: 'http://127.0.0.1:9/stage',
+      [Env.DebuggerRoleArn]: 'arn:aws:iam::123456789012:role/PLLDBDebuggerRole',
+    });
+  });
+
+  afterAll(async () => {
+    release();
+    await layer.stop();
+    await Promise.all([runtimeApi.close(), sts.close()]);
+  });
+
+  it('asks for its first invocation while the AWS SDK loads and the debugger role is still being assumed', async () => {
+    await until(() => runtimeApi.nextAt.length === 1 && sts.calls.length === 1);
+    expect(layer.logs().map((l) => l.event)).toContain('init_done');
+    expect(layer.logs().map((l) => l.event)).not.toContain('edges_ready');
+
+    release();
+    await until(() => layer.logs().some((l) => l.event === 'edges_ready'));
+    expect(layer.logs().map((l) => l.event)).not.toContain('assume_role_failed');
+  });
+});
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
