@@ -77,6 +77,11 @@ export const Env = {
   ExecWrapper: 'AWS_LAMBDA_EXEC_WRAPPER',
   /** Management endpoint the `$default` route replies through; default: the API the message came in on. */
   WebSocketManagementEndpoint: 'PLLDB_WEBSOCKET_MANAGEMENT_ENDPOINT',
+  /**
+   * Set by attach on the function: JSON AttachmentRecord (protocol/attachment.ts), what PLLDB added and who
+   * holds the function, so detach and status work from any machine.
+   */
+  Attachment: 'PLLDB_ATTACHMENT',
 } as const;
 
 /** The function's own credentials: redacted from the forwarded environment unless forwarding is on. */
@@ -118,3 +123,9 @@ export const StackOutput = {
 
 /** Inline policy `plldb attach` puts on a function's execution role (sts:AssumeRole on the debugger role). */
 export const ATTACH_POLICY_NAME = 'PLLDBAssumeDebuggerRole';
+
+/**
+ * Tag attach puts on a function's execution role while any function using that role is attached (the last
+ * detach removes it); the debugger role's trust policy admits only principals carrying it.
+ */
+export const ATTACHED_ROLE_TAG = { key: 'plldb:attached', value: 'true' } as const;

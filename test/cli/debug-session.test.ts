@@ -38,11 +38,11 @@ describe('debug session against a WebSocket API stand-in', () => {
     const attacher = {
       attach: async (name: string, target: DebuggerTarget): Promise<AttachResult> => {
         attaches.push(target);
-        return { functionName: name, functionArn: `arn:${name}`, layerArn: 'layer', runtime: 'nodejs22.x', firstAttach: attaches.length === 1 };
+        return { status: 'attached', functionName: name, functionArn: `arn:${name}`, layerArn: 'layer', runtime: 'nodejs22.x', firstAttach: attaches.length === 1, notices: [] };
       },
       detach: async (name: string): Promise<DetachResult> => {
         detached.push(name);
-        return { status: 'restored', functionName: name };
+        return { status: 'restored', functionName: name, kept: [] };
       },
     };
     const attachments = new SessionAttachments(attacher, ['node-fn'], 'session-x', {}, (l) => infos.push(l), (l) => warnings.push(l));
@@ -197,11 +197,11 @@ describe('session attachments', () => {
         calls.push(`attach ${name} ${target.connectionId}`);
         if (target.connectionId === 'conn-1') await new Promise<void>((r) => (finishAttach = r));
         calls.push(`attached ${name}`);
-        return { functionName: name, functionArn: name, layerArn: 'l', runtime: 'nodejs22.x', firstAttach: true };
+        return { status: 'attached', functionName: name, functionArn: name, layerArn: 'l', runtime: 'nodejs22.x', firstAttach: true, notices: [] };
       },
       detach: async (name: string): Promise<DetachResult> => {
         calls.push(`detach ${name}`);
-        return { status: 'restored', functionName: name };
+        return { status: 'restored', functionName: name, kept: [] };
       },
     };
     const attachments = new SessionAttachments(attacher, ['f'], 's', {}, () => undefined, () => undefined);
