@@ -175,7 +175,9 @@ export class Attacher {
       }
       const existing = attachmentOf(fn);
       if (options.resume && existing?.sessionId !== target.sessionId) return { status: 'lost', functionName: fn.name, ...(existing ? { owner: existing } : {}) };
-      if (attempt === 1 && existing && existing.sessionId !== target.sessionId) notices.push(await this.claim(fn, existing, options.takeover ?? false, stack));
+      // The same connection is the same debugger, whatever session id it attaches with.
+      const otherOwner = existing !== undefined && existing.sessionId !== target.sessionId && existing.connectionId !== target.connectionId;
+      if (attempt === 1 && otherOwner) notices.push(await this.claim(fn, existing, options.takeover ?? false, stack));
       const ownLayers = fn.layers.filter((arn) => arn !== existing?.layerArn && !ours(arn));
       if (ownLayers.length >= MAX_LAYERS) {
         throw new CliError(`function ${fn.name} already has ${ownLayers.length} layers, the most Lambda allows; PLLDB needs to add one`, 'remove a layer from the function while you debug it');
