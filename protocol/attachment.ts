@@ -29,7 +29,7 @@ export function encodeAttachment(record: AttachmentRecord): string {
 }
 
 /** The record in a function's environment; undefined when there is none or it is not one of ours. */
-export function readAttachment(environment: Record<string, string> | undefined): AttachmentRecord | undefined {
+export function readAttachment(environment: Record<string, string | undefined> | undefined): AttachmentRecord | undefined {
   const text = environment?.[Env.Attachment];
   if (text === undefined) return undefined;
   try {
@@ -39,4 +39,11 @@ export function readAttachment(environment: Record<string, string> | undefined):
   } catch {
     return undefined;
   }
+}
+
+/** How the user raises the timeout of a function attached by `command` (runtime error messages say it). */
+export function raiseTimeoutHint(command: AttachmentRecord['command'] | undefined): string {
+  if (command === 'debug') return 'Raise the timeout with `plldb debug --timeout <seconds>` (900 s by default) or the function\'s Timeout setting.';
+  if (command === 'attach') return 'Raise the timeout with `plldb attach --timeout <seconds>` or the function\'s Timeout setting.';
+  return 'Raise the timeout with `plldb debug --timeout <seconds>` (or `plldb attach --timeout <seconds>`) or the function\'s Timeout setting.';
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_QUEUE_PREFIX, DEFAULT_TABLE_NAME, Env } from '../../protocol/index.js';
+import { DEFAULT_QUEUE_PREFIX, DEFAULT_TABLE_NAME, Env, raiseTimeoutHint, readAttachment } from '../../protocol/index.js';
 import { ConfigError } from './errors.js';
 
 export interface PollTuning {
@@ -24,6 +24,8 @@ export interface RuntimeConfig {
   forwardCredentials: boolean;
   poll: PollTuning;
   deadlineMarginMs: number;
+  /** How to raise the timeout, naming the command that attached the function (timeout errors end with it). */
+  timeoutHint: string;
   itemTtlSeconds: number;
   concurrency: number;
   function: {
@@ -67,6 +69,7 @@ export function loadConfig(env: Environment): RuntimeConfig {
       withQueueMs: positiveInt(env, Env.PollWithQueueMs, 2000),
     },
     deadlineMarginMs: positiveInt(env, Env.DeadlineMarginMs, 1000),
+    timeoutHint: raiseTimeoutHint(readAttachment(env)?.command),
     itemTtlSeconds: positiveInt(env, Env.ItemTtlSeconds, 86400),
     concurrency: positiveInt(env, 'AWS_LAMBDA_MAX_CONCURRENCY', 1),
     function: {

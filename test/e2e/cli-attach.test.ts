@@ -136,7 +136,9 @@ describe('end to end: plldb attach, detach and status against the sandbox', () =
       second.behaviour = echoWith(() => 'from session b');
       expect(JSON.parse((await world.sandbox.invoke('contested', {})).payload)).toBe('from session b');
       expect((await plldb(machineA, 'detach', '--all')).stdout).toContain('contested is now held by session session-b: left to it');
-      expect(readAttachment(config('contested').Environment?.Variables)).toMatchObject({ sessionId: 'session-b', timeout: { before: 5, set: 30 } });
+      // The new owner's attachment decides the timeout (it asked for none): back to the function's own.
+      expect(readAttachment(config('contested').Environment?.Variables)).toMatchObject({ sessionId: 'session-b' });
+      expect(config('contested').Timeout).toBe(5);
       expect((await plldb(machineB, 'detach', '-f', 'contested')).code).toBe(0);
       expect(settings('contested')).toEqual({ layers: [], environment: undefined, timeout: 5 });
     } finally {
