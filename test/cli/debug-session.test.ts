@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AttachResult, DebuggerTarget, DetachResult } from '../../cli/src/attach/attacher.js';
+import type { AttachOptions, AttachResult, DebuggerTarget, DetachResult } from '../../cli/src/attach/attacher.js';
 import { openWebSocket } from '../../cli/src/debug/connection.js';
 import { presignWebSocketUrl } from '../../cli/src/debug/presign.js';
 import { handleRequest } from '../../cli/src/debug/request-handler.js';
@@ -212,5 +212,31 @@ describe('session attachments', () => {
     finishAttach();
     await Promise.all([attaching, detaching, lateReattach]);
     expect(calls).toEqual(['attach f conn-1', 'attached f', 'detach f']);
+  });
+
+  it('a function another session took over is neither re-attached nor detached by this one, and it says so once', async () => {
+    const calls: string[] = [];
+    const warnings: string[] = [];
+    const owner = { sessionId: 'thief', connectionId: 'c9', attachedAt: '', layerArn: 'l', addedEnv: [], command: 'debug' as const };
+    const attacher = {
+      attach: async (name: string, target: DebuggerTarget, options: AttachOptions = {}): Promise<AttachResult> => {
+        calls.push(`attach ${name} ${target.connectionId}${options.resume ? ' resume' : ''}`);
+        if (name === 'taken' && options.resume) return { status: 'lost', functionName: name, owner };
+        return { status: 'attached', functionName: name, functionArn: name, layerArn: 'l', runtime: 'nodejs22.x', firstAttach: !options.resume, notices: [] };
+      },
+      detach: async (name: string, options: { sessionId?: string } = {}): Promise<DetachResult> => {
+        calls.push(`detach ${name} for ${options.sessionId ?? '?'}`);
+        return { status: 'restored', functionName: name, kept: [] };
+      },
+    };
+    const attachments = new SessionAttachments(attacher, ['kept', 'taken'], 's', {}, () => undefined, (l) => warnings.push(l));
+    await attachments.attachAll('conn-1');
+    await attachments.attachAll('conn-2');
+    await attachments.attachAll('conn-3');
+    expect(attachments.holds('kept')).toBe(true);
+    expect(attachments.holds('taken')).toBe(false);
+    await attachments.detachAll();
+    expect(calls).toEqual(['attach kept conn-1', 'attach taken conn-1', 'attach kept conn-2 resume', 'attach taken conn-2 resume', 'attach kept conn-3 resume', 'detach kept for s']);
+    expect(warnings).toEqual(['taken was taken over by session thief: no longer debugging it here']);
   });
 });
