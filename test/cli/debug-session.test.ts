@@ -44,6 +44,7 @@ describe('debug session against a WebSocket API stand-in', () => {
         detached.push(name);
         return { status: 'restored', functionName: name, kept: [] };
       },
+      owner: async () => undefined,
     };
     const attachments = new SessionAttachments(attacher, ['node-fn'], 'session-x', {}, (l) => infos.push(l), (l) => warnings.push(l));
     sessionDeps = {
@@ -203,6 +204,7 @@ describe('session attachments', () => {
         calls.push(`detach ${name}`);
         return { status: 'restored', functionName: name, kept: [] };
       },
+      owner: async () => undefined,
     };
     const attachments = new SessionAttachments(attacher, ['f'], 's', {}, () => undefined, () => undefined);
     const attaching = attachments.attachAll('conn-1');
@@ -228,6 +230,7 @@ describe('session attachments', () => {
         calls.push(`detach ${name} for ${options.sessionId ?? '?'}`);
         return { status: 'restored', functionName: name, kept: [] };
       },
+      owner: async () => undefined,
     };
     const attachments = new SessionAttachments(attacher, ['kept', 'taken'], 's', {}, () => undefined, (l) => warnings.push(l));
     await attachments.attachAll('conn-1');
@@ -238,5 +241,25 @@ describe('session attachments', () => {
     await attachments.detachAll();
     expect(calls).toEqual(['attach kept conn-1', 'attach taken conn-1', 'attach kept conn-2 resume', 'attach taken conn-2 resume', 'attach kept conn-3 resume', 'detach kept for s']);
     expect(warnings).toEqual(['taken was taken over by session thief: no longer debugging it here']);
+  });
+
+  it('notices a takeover between reconnects by reading the records, and stops holding that function', async () => {
+    const warnings: string[] = [];
+    const record = (sessionId: string) => ({ sessionId, connectionId: 'c', attachedAt: '', layerArn: 'l', addedEnv: [], command: 'debug' as const });
+    let holder = 's';
+    const attacher = {
+      attach: async (name: string): Promise<AttachResult> => ({ status: 'attached', functionName: name, functionArn: name, layerArn: 'l', runtime: 'nodejs22.x', firstAttach: true, notices: [] }),
+      detach: async (name: string): Promise<DetachResult> => ({ status: 'restored', functionName: name, kept: [] }),
+      owner: async () => record(holder),
+    };
+    const attachments = new SessionAttachments(attacher, ['f'], 's', {}, () => undefined, (l) => warnings.push(l));
+    await attachments.attachAll('conn-1');
+    attachments.watch(5);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(attachments.holds('f')).toBe(true);
+    holder = 'thief';
+    await waitFor(() => !attachments.holds('f'));
+    await attachments.detachAll();
+    expect(warnings).toEqual(['f was taken over by session thief: no longer debugging it here']);
   });
 });

@@ -278,6 +278,11 @@ export class Attacher {
     throw changingTooOften(functionName);
   }
 
+  /** Who holds the function now (its record), or undefined when nothing of PLLDB is on it. */
+  async owner(functionName: string): Promise<AttachmentRecord | undefined> {
+    return attachmentOf(await this.deps.functions.get(functionName));
+  }
+
   /** Functions attached from this machine (local copies), for `detach --all`. */
   localAttachments(): LocalAttachment[] {
     return this.deps.store.listFunctions();

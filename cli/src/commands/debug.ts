@@ -110,6 +110,7 @@ export async function runDebug(opts: DebugCommandOptions, host: DebugHost = proc
   });
   try {
     const connectionId = await session.start();
+    attachments.watch();
     info(`debugging ${opts.function.join(', ')} (session ${sessionId}, connection ${connectionId}); Ctrl+C stops and detaches`);
   } catch (err) {
     warn(describeError(err));

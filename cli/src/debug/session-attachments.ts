@@ -1,6 +1,10 @@
+import type { AttachmentRecord } from '../../../protocol/index.js';
 import type { AttachOptions, Attacher } from '../attach/attacher.js';
 import { describeDetach } from '../commands/detach.js';
 import { describeError, FunctionNotFoundError } from '../errors.js';
+
+/** How often a session reads its functions' records to notice one taken over by another session. */
+const OWNERSHIP_CHECK_MS = 60_000;
 
 /**
  * The functions one debug session attaches: attached (again) to each new connection id, and
@@ -16,9 +20,10 @@ export class SessionAttachments {
   private queue: Promise<unknown> = Promise.resolve();
   /** Set by detachAll: a reconnect that races the shutdown must not attach again. */
   private ended = false;
+  private watching: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly attacher: Pick<Attacher, 'attach' | 'detach'>,
+    private readonly attacher: Pick<Attacher, 'attach' | 'detach' | 'owner'>,
     private readonly functionNames: string[],
     private readonly sessionId: string,
     private readonly options: AttachOptions,
@@ -32,7 +37,18 @@ export class SessionAttachments {
 
   detachAll(): Promise<void> {
     this.ended = true;
+    clearInterval(this.watching);
     return this.serial(() => this.detachEach());
+  }
+
+  /**
+   * Reads each held function's record every `everyMs`: a session that lost a function to a takeover
+   * learns it even without a reconnect, says so once and stops serving it (`holds` turns false).
+   */
+  watch(everyMs = OWNERSHIP_CHECK_MS): void {
+    clearInterval(this.watching);
+    this.watching = setInterval(() => void this.serial(() => this.checkOwnership()), everyMs);
+    this.watching.unref();
   }
 
   /** Whether this session still serves the function (attached, not taken over by another session). */
@@ -46,6 +62,22 @@ export class SessionAttachments {
     return next;
   }
 
+  private async checkOwnership(): Promise<void> {
+    for (const name of this.held) {
+      if (this.ended || this.lost.has(name)) continue;
+      // A failed read proves nothing: the next check or the next attach decides.
+      const owner = await this.attacher.owner(name).catch(() => null);
+      if (owner === null || owner?.sessionId === this.sessionId) continue;
+      this.markLost(name, owner);
+    }
+  }
+
+  private markLost(name: string, owner: AttachmentRecord | undefined): void {
+    this.lost.add(name);
+    this.attached.delete(name);
+    this.warn(`${name} ${owner ? `was taken over by session ${owner.sessionId}` : 'was detached elsewhere'}: no longer debugging it here`);
+  }
+
   private async attachEach(connectionId: string): Promise<void> {
     for (const name of this.functionNames) {
       if (this.ended) return;
@@ -54,9 +86,7 @@ export class SessionAttachments {
       this.attached.add(name);
       const result = await this.attacher.attach(name, { sessionId: this.sessionId, connectionId }, { ...this.options, command: 'debug', resume: this.held.has(name) });
       if (result.status === 'lost') {
-        this.lost.add(name);
-        this.attached.delete(name);
-        this.warn(`${name} ${result.owner ? `was taken over by session ${result.owner.sessionId}` : 'was detached elsewhere'}: no longer debugging it here`);
+        this.markLost(name, result.owner);
         continue;
       }
       this.held.add(name);
