@@ -48,7 +48,7 @@ export type AttachResult =
       functionArn: string;
       layerArn: string;
       runtime: string;
-      /** False when this session had attached the function already and only its connection changed. */
+      /** False when this session (or this connection) had attached the function already. */
       firstAttach: boolean;
       /** Set when attach changed the timeout. */
       timeout?: { before: number; set: number };
@@ -176,7 +176,8 @@ export class Attacher {
       const existing = attachmentOf(fn);
       if (options.resume && existing?.sessionId !== target.sessionId) return { status: 'lost', functionName: fn.name, ...(existing ? { owner: existing } : {}) };
       // The same connection is the same debugger, whatever session id it attaches with.
-      const otherOwner = existing !== undefined && existing.sessionId !== target.sessionId && existing.connectionId !== target.connectionId;
+      const sameOwner = existing !== undefined && (existing.sessionId === target.sessionId || existing.connectionId === target.connectionId);
+      const otherOwner = existing !== undefined && !sameOwner;
       if (attempt === 1 && otherOwner) notices.push(await this.claim(fn, existing, options.takeover ?? false, stack));
       const ownLayers = fn.layers.filter((arn) => arn !== existing?.layerArn && !ours(arn));
       if (ownLayers.length >= MAX_LAYERS) {
@@ -223,7 +224,7 @@ export class Attacher {
         functionArn: fn.arn,
         layerArn,
         runtime: fn.runtime ?? '',
-        firstAttach: existing?.sessionId !== target.sessionId,
+        firstAttach: !sameOwner,
         ...(record.timeout ? { timeout: record.timeout } : {}),
         notices,
       };

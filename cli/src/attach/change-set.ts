@@ -64,7 +64,7 @@ export function attachChange(fn: FunctionConfig, existing: AttachmentRecord | un
   const record: AttachmentRecord = {
     sessionId: plan.sessionId,
     connectionId: plan.connectionId,
-    attachedAt: existing?.sessionId === plan.sessionId ? existing.attachedAt : plan.now,
+    attachedAt: existing && (existing.sessionId === plan.sessionId || existing.connectionId === plan.connectionId) ? existing.attachedAt : plan.now,
     layerArn: plan.layerArn,
     addedEnv: Object.keys(plan.environment),
     ...(Object.keys(replacedEnv).length > 0 ? { replacedEnv } : {}),
