@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { DetachResult } from '../attach/attacher.js';
+import { describeDetach } from '../attach/describe.js';
 import { AttachmentStore } from '../attach/state-store.js';
 import { CliError } from '../errors.js';
 import { action, addAwsOptions, collect, info, makeAttacher, type StackOptions } from './common.js';
@@ -12,15 +12,6 @@ interface DetachCommandOptions extends StackOptions {
 /** `arn:aws:lambda:{region}:...`: the region of a saved attachment. */
 function regionOfArn(arn: string): string | undefined {
   return arn.split(':')[3] || undefined;
-}
-
-export function describeDetach(result: DetachResult): string {
-  if (result.status === 'restored') {
-    return result.kept.length > 0 ? `detached ${result.functionName}: PLLDB's additions removed; kept ${result.kept.join(', ')}` : `detached ${result.functionName}: configuration restored`;
-  }
-  if (result.status === 'gone') return `${result.functionName} no longer exists: its local record is dropped`;
-  if (result.status === 'not-ours') return `${result.functionName} is now held by session ${result.owner.sessionId}: left to it`;
-  return `${result.functionName} is not attached: nothing to do`;
 }
 
 export function detachCommand(): Command {

@@ -1,6 +1,6 @@
 import type { AttachmentRecord } from '../../../protocol/index.js';
 import type { AttachOptions, Attacher } from '../attach/attacher.js';
-import { describeDetach } from '../commands/detach.js';
+import { describeDetach } from '../attach/describe.js';
 import { describeError, FunctionNotFoundError } from '../errors.js';
 
 /** How often a session reads its functions' records to notice one taken over by another session. */
