@@ -34,7 +34,7 @@ describe('plldb command line', () => {
     for (const name of ['debug', 'attach', 'detach', 'status']) {
       const { out } = await run([name, '--help']);
       expect(out).toContain(`Usage: plldb ${name}`);
-      expect(out).toContain('--function <name>');
+      expect(out).toContain(name === 'status' ? '--json' : '--function <name>');
       expect(out).toContain('--region <region>');
     }
     const { out } = await run(['demo', '--help']);
