@@ -91,6 +91,11 @@ export const Env = {
   ReconnectCheckMs: 'PLLDB_RECONNECT_CHECK_MS',
   /** Set by the wrapper: the function's own NODE_OPTIONS, restored for the deployed runtime. */
   FunctionNodeOptions: 'PLLDB_FUNCTION_NODE_OPTIONS',
+  /**
+   * Set by attach on the function: JSON AttachmentRecord (protocol/attachment.ts), what PLLDB added and who
+   * holds the function, so detach and status work from any machine.
+   */
+  Attachment: 'PLLDB_ATTACHMENT',
 } as const;
 
 /** Values of PLLDB_WHEN_DISCONNECTED. */
@@ -151,3 +156,9 @@ export const StackOutput = {
 
 /** Inline policy `plldb attach` puts on a function's execution role (sts:AssumeRole on the debugger role). */
 export const ATTACH_POLICY_NAME = 'PLLDBAssumeDebuggerRole';
+
+/**
+ * Tag attach puts on a function's execution role while any function using that role is attached (the last
+ * detach removes it); the debugger role's trust policy admits only principals carrying it.
+ */
+export const ATTACHED_ROLE_TAG = { key: 'plldb:attached', value: 'true' } as const;

@@ -8,3 +8,4 @@ export * from './messages.js';
 export * from './stream-filter.js';
 export * from './event-pattern.js';
 export * from './session-item.js';
+export * from './attachment.js';

@@ -3,6 +3,7 @@ import { attachCommand } from './commands/attach.js';
 import { debugCommand } from './commands/debug.js';
 import { demoCommand } from './commands/demo.js';
 import { detachCommand } from './commands/detach.js';
+import { statusCommand } from './commands/status.js';
 
 /** The `plldb` command line: one sub-command per module under commands/. */
 export function buildProgram(): Command {
@@ -12,5 +13,6 @@ export function buildProgram(): Command {
     .addCommand(debugCommand())
     .addCommand(attachCommand())
     .addCommand(detachCommand())
+    .addCommand(statusCommand())
     .addCommand(demoCommand());
 }

@@ -4,21 +4,13 @@ import { distPath } from './assets.js';
 
 const NODE_RUNTIMES = [lambda.Runtime.NODEJS_22_X, lambda.Runtime.NODEJS_24_X];
 
-/** Runtimes without a usable Node.js: the standalone layers bring their own (at most 15 per layer). */
-const STANDALONE_RUNTIMES = [
-  lambda.Runtime.PYTHON_3_12,
-  lambda.Runtime.PYTHON_3_13,
-  lambda.Runtime.PYTHON_3_14,
-  ...NODE_RUNTIMES,
-  lambda.Runtime.PROVIDED_AL2023,
-  lambda.Runtime.PROVIDED_AL2,
-  lambda.Runtime.JAVA_21,
-  lambda.Runtime.JAVA_25,
-  lambda.Runtime.DOTNET_8,
-  lambda.Runtime.DOTNET_10,
-  lambda.Runtime.RUBY_3_3,
-  lambda.Runtime.RUBY_3_4,
-];
+/**
+ * Runtimes the standalone layers serve: Python (its own Node.js runs PLLDB's runtime), and Node.js.
+ * Not the OS-only runtimes (provided.*): Lambda ignores AWS_LAMBDA_EXEC_WRAPPER there, so the
+ * function would keep its own bootstrap. Not Java, .NET or Ruby: `plldb debug` runs handlers
+ * locally with Node.js or Python only. `plldb attach` refuses those runtimes with the same reasons.
+ */
+const STANDALONE_RUNTIMES = [lambda.Runtime.PYTHON_3_12, lambda.Runtime.PYTHON_3_13, lambda.Runtime.PYTHON_3_14, ...NODE_RUNTIMES];
 
 /** The debugger runtime layers (`AWS_LAMBDA_EXEC_WRAPPER=/opt/bin/bootstrap`). */
 export class DebuggerLayers extends Construct {
@@ -38,7 +30,7 @@ export class DebuggerLayers extends Construct {
     const standalone = (layerId: string, folder: string, architecture: lambda.Architecture) =>
       new lambda.LayerVersion(this, layerId, {
         layerVersionName: `${props.resourcePrefix}${layerId}`,
-        description: `PLLDB debugger runtime with its own Node.js (${architecture.name}), for Python and other runtimes`,
+        description: `PLLDB debugger runtime with its own Node.js (${architecture.name}), for Python (and Node.js) functions`,
         code: lambda.Code.fromAsset(distPath(folder)),
         compatibleRuntimes: STANDALONE_RUNTIMES,
         compatibleArchitectures: [architecture],

@@ -1,4 +1,4 @@
-import { DEFAULT_QUEUE_PREFIX, DEFAULT_TABLE_NAME, Env } from '../../protocol/index.js';
+import { DEFAULT_QUEUE_PREFIX, DEFAULT_TABLE_NAME, Env, raiseTimeoutHint, readAttachment } from '../../protocol/index.js';
 import { ConfigError } from './errors.js';
 import { loadTrafficConfig, type TrafficConfig } from './traffic/config.js';
 
@@ -25,6 +25,8 @@ export interface RuntimeConfig {
   forwardCredentials: boolean;
   poll: PollTuning;
   deadlineMarginMs: number;
+  /** How to raise the timeout, naming the command that attached the function (timeout errors end with it). */
+  timeoutHint: string;
   itemTtlSeconds: number;
   concurrency: number;
   /** Who answers which invocation: the debugger or the function's deployed code. */
@@ -70,6 +72,7 @@ export function loadConfig(env: Environment): RuntimeConfig {
       withQueueMs: positiveInt(env, Env.PollWithQueueMs, 2000),
     },
     deadlineMarginMs: positiveInt(env, Env.DeadlineMarginMs, 1000),
+    timeoutHint: raiseTimeoutHint(readAttachment(env)?.command),
     itemTtlSeconds: positiveInt(env, Env.ItemTtlSeconds, 86400),
     concurrency: positiveInt(env, 'AWS_LAMBDA_MAX_CONCURRENCY', 1),
     traffic: loadTrafficConfig(env),

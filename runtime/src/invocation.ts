@@ -45,15 +45,15 @@ export async function handleInvocation(next: NextInvocation, deps: InvocationDep
     // The steps before the wait get the time up to the margin: a slow AWS call (throttling backoff) must not carry them past the deadline.
     const setup = AbortSignal.timeout(Math.max(1, giveUpAt - Date.now()));
     edges.credentials.useRoleOf(inv.context.invokedFunctionArn);
-    await beforeDeadline(setup, inv, received, async () => void (await edges.credentials.provide()));
+    await beforeDeadline(setup, inv, received, config.timeoutHint, async () => void (await edges.credentials.provide()));
     const queueName = queueNameFor(config.queuePrefix, requestId);
     // The session's current connection, which may differ from DEBUGGER_CONNECTION_ID after plldb debug reconnected.
     const connectionId = edges.connection.id;
     const item = requestItem({ ...config, connectionId }, inv, deps.environment, queueName, Date.now());
     queueUrl = createQueue(deps, requestId, queueName);
-    await beforeDeadline(setup, inv, received, () => edges.store.put(item, setup));
+    await beforeDeadline(setup, inv, received, config.timeoutHint, () => edges.store.put(item, setup));
     logger.log('INFO', 'item_written', { requestId, ms: nowMs() - received });
-    await beforeDeadline(setup, inv, received, () => notify(deps, inv, connectionId, setup));
+    await beforeDeadline(setup, inv, received, config.timeoutHint, () => notify(deps, inv, connectionId, setup));
     const result = await firstValueFrom(
       waitForAnswer({
         requestId,
@@ -107,7 +107,7 @@ function createQueue({ edges, logger }: InvocationDeps, requestId: string, queue
  * Runs a step before the wait, but no longer than `setup` lasts (the step also gets the signal where
  * it can cancel its call); then the caller gets a timeout error instead of Lambda ending the invocation.
  */
-async function beforeDeadline(setup: AbortSignal, inv: Invocation, received: number, step: () => Promise<void>): Promise<void> {
+async function beforeDeadline(setup: AbortSignal, inv: Invocation, received: number, timeoutHint: string, step: () => Promise<void>): Promise<void> {
   let onAbort = (): void => undefined;
   const expired = new Promise<never>((_resolve, reject) => {
     onAbort = () => reject(setup.reason as Error);
@@ -118,7 +118,7 @@ async function beforeDeadline(setup: AbortSignal, inv: Invocation, received: num
   } catch (err) {
     if (!setup.aborted) throw err;
     throw new PlldbError(
-      `PLLDB could not hand this invocation to the debugger within the function's timeout (about ${Math.round((inv.context.deadlineMs - received) / 1000)} s): STS, DynamoDB or the WebSocket API answered too slowly. Raise the timeout with \`plldb attach --timeout <seconds>\` or the function's Timeout setting.`,
+      `PLLDB could not hand this invocation to the debugger within the function's timeout (about ${Math.round((inv.context.deadlineMs - received) / 1000)} s): STS, DynamoDB or the WebSocket API answered too slowly. ${timeoutHint}`,
       PlldbErrorType.Timeout,
       'setup_deadline',
     );
@@ -180,7 +180,7 @@ async function timedOut(deps: InvocationDeps, inv: Invocation, received: number)
   }
   const seconds = Math.round((inv.context.deadlineMs - received) / 1000);
   throw new PlldbError(
-    `The debugger did not answer within the function's timeout (about ${seconds} s; PLLDB answers ${config.deadlineMarginMs} ms before the deadline). Raise the timeout with \`plldb attach --timeout <seconds>\` or the function's Timeout setting.`,
+    `The debugger did not answer within the function's timeout (about ${seconds} s; PLLDB answers ${config.deadlineMarginMs} ms before the deadline). ${config.timeoutHint}`,
     PlldbErrorType.Timeout,
     'deadline',
   );

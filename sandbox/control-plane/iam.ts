@@ -2,6 +2,7 @@ import { QueryError, type QueryService, queryEmptyResult, queryResult, requirePa
 
 const NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/';
 const POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
+const MAX_ROLE_TAGS = 50;
 
 export interface IamServiceOptions {
   /** Role names that exist besides those `roleNames` reports. */
@@ -10,12 +11,13 @@ export interface IamServiceOptions {
   roleNames?: () => Iterable<string>;
 }
 
-/** IAM's inline role policies (awsQuery): PutRolePolicy, GetRolePolicy, DeleteRolePolicy, ListRolePolicies. */
+/** IAM's inline role policies and role tags (awsQuery): Put/Get/Delete/ListRolePolicies, TagRole, UntagRole, ListRoleTags. */
 export class IamService implements QueryService {
   readonly serviceName = 'IAM';
   readonly namespace = NAMESPACE;
-  readonly actions: ReadonlySet<string> = new Set(['PutRolePolicy', 'GetRolePolicy', 'DeleteRolePolicy', 'ListRolePolicies']);
+  readonly actions: ReadonlySet<string> = new Set(['PutRolePolicy', 'GetRolePolicy', 'DeleteRolePolicy', 'ListRolePolicies', 'TagRole', 'UntagRole', 'ListRoleTags']);
   private readonly policies = new Map<string, Map<string, string>>();
+  private readonly tags = new Map<string, Map<string, string>>();
   private readonly roles: Set<string>;
 
   constructor(private readonly options: IamServiceOptions = {}) {
@@ -27,9 +29,15 @@ export class IamService implements QueryService {
     return this.policies.get(roleName)?.get(policyName);
   }
 
+  /** The role's tags (key -> value). */
+  roleTags(roleName: string): Record<string, string> {
+    return Object.fromEntries(this.tags.get(roleName) ?? []);
+  }
+
   handle(action: string, params: URLSearchParams): QueryResponse {
     const roleName = requireParam(params, 'RoleName');
     this.requireRole(roleName);
+    if (action === 'TagRole' || action === 'UntagRole' || action === 'ListRoleTags') return this.handleTags(action, roleName, params);
     const attached = this.policies.get(roleName) ?? new Map<string, string>();
     if (action === 'ListRolePolicies') {
       return queryResult(action, NAMESPACE, { PolicyNames: [...attached.keys()].sort(), IsTruncated: false });
@@ -53,6 +61,22 @@ export class IamService implements QueryService {
     }
     // IAM returns the document URL-encoded (RFC 3986); callers decode it.
     return queryResult(action, NAMESPACE, { RoleName: roleName, PolicyName: policyName, PolicyDocument: encodeRfc3986(document) });
+  }
+
+  /** Tags: `Tags.member.N.Key/Value` and `TagKeys.member.N` on the wire; at most 50 per role (IAM's quota). */
+  private handleTags(action: string, roleName: string, params: URLSearchParams): QueryResponse {
+    const tags = this.tags.get(roleName) ?? new Map<string, string>();
+    if (action === 'ListRoleTags') {
+      return queryResult(action, NAMESPACE, { Tags: [...tags].map(([Key, Value]) => ({ Key, Value })), IsTruncated: false });
+    }
+    if (action === 'TagRole') {
+      for (let i = 1; params.has(`Tags.member.${i}.Key`); i += 1) tags.set(params.get(`Tags.member.${i}.Key`) as string, params.get(`Tags.member.${i}.Value`) ?? '');
+      if (tags.size > MAX_ROLE_TAGS) throw new QueryError('LimitExceeded', `The number of tags has reached the maximum limit of ${MAX_ROLE_TAGS}.`, 409);
+    } else {
+      for (let i = 1; params.has(`TagKeys.member.${i}`); i += 1) tags.delete(params.get(`TagKeys.member.${i}`) as string);
+    }
+    this.tags.set(roleName, tags);
+    return queryEmptyResult(action, NAMESPACE);
   }
 
   private requireRole(roleName: string): void {

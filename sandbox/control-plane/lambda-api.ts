@@ -7,19 +7,25 @@ import { readBody, send } from '../common/http-service.js';
 
 const ROUTE = /^\/2015-03-31\/functions\/([^/]+)\/(configuration|invocations)$/;
 const JSON_TYPE = { 'content-type': 'application/json' };
+const LIST_FUNCTIONS = '/2015-03-31/functions';
+const LAYERS = '/2018-10-31/layers';
+/** ListFunctions page size (Lambda's default MaxItems is 50). */
+const LIST_PAGE = 50;
 const OPERATIONS: Record<string, string> = { 'GET configuration': 'GetFunctionConfiguration', 'PUT configuration': 'UpdateFunctionConfiguration', 'POST invocations': 'Invoke' };
 
 /** The Lambda API operation a request names (for request counts). */
 export function lambdaOperation(method: string | undefined, path: string): string {
+  if (method === 'GET' && (path === LIST_FUNCTIONS || path === `${LIST_FUNCTIONS}/`)) return 'ListFunctions';
+  if (method === 'GET' && path === LAYERS) return 'GetLayerVersionByArn';
   return OPERATIONS[`${method ?? ''} ${ROUTE.exec(path)?.[2] ?? ''}`] ?? `${method ?? ''} ${path}`;
 }
 
-/** Lambda's restJson1 API for what the CLI calls: Get/UpdateFunctionConfiguration and Invoke. */
+/** Lambda's restJson1 API for what the CLI calls: Get/UpdateFunctionConfiguration, ListFunctions, GetLayerVersionByArn and Invoke. */
 export class LambdaApi {
   constructor(private readonly host: FunctionHost) {}
 
   matches(path: string): boolean {
-    return path.startsWith('/2015-03-31/');
+    return path.startsWith('/2015-03-31/') || path === LAYERS;
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -33,6 +39,12 @@ export class LambdaApi {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> {
+    const named = lambdaOperation(req.method, url.pathname);
+    if (named === 'ListFunctions') return this.listFunctions(res, url);
+    if (named === 'GetLayerVersionByArn') {
+      if (url.searchParams.get('find') !== 'LayerVersion') throw invalid('find must be LayerVersion');
+      return sendJson(res, this.host.layerVersion(url.searchParams.get('Arn') ?? ''));
+    }
     const match = ROUTE.exec(url.pathname);
     const name = decodeURIComponent(match?.[1] ?? '');
     const qualifier = url.searchParams.get('Qualifier') ?? undefined;
@@ -51,6 +63,15 @@ export class LambdaApi {
       return this.invoke(req, res, name, body.toString('utf8'));
     }
     throw new LambdaServiceError('UnknownOperationException', `The sandbox does not serve ${req.method ?? ''} ${url.pathname}`, 404);
+  }
+
+  /** Pages by Marker (the index of the next function), as Lambda's NextMarker does. */
+  private listFunctions(res: ServerResponse, url: URL): void {
+    const all = this.host.listFunctionConfigurations();
+    const start = Number(url.searchParams.get('Marker') ?? '0') || 0;
+    const size = Math.min(Number(url.searchParams.get('MaxItems') ?? LIST_PAGE) || LIST_PAGE, LIST_PAGE);
+    const page = all.slice(start, start + size);
+    sendJson(res, { Functions: page, ...(start + size < all.length ? { NextMarker: String(start + size) } : {}) });
   }
 
   private async invoke(req: IncomingMessage, res: ServerResponse, name: string, payload: string): Promise<void> {

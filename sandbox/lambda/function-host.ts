@@ -95,6 +95,16 @@ export class FunctionHost {
     return [...this.functions.keys()];
   }
 
+  /** Every function's configuration, in creation order (ListFunctions). */
+  listFunctionConfigurations(): FunctionConfiguration[] {
+    return [...this.functions.values()].map((fn) => toConfiguration(fn.record, this.layers));
+  }
+
+  /** GetLayerVersionByArn: the layer's size (the sandbox measures its folder) for a known layer version. */
+  layerVersion(arn: string): { LayerVersionArn: string; Version: number; Content: { CodeSize: number } } {
+    return { LayerVersionArn: arn, Version: Number(arn.split(':').pop()) || 1, Content: { CodeSize: this.layers.codeSize(arn) } };
+  }
+
   /** Accepts a name, an ARN or a partial ARN, as Lambda does; qualifier `$LATEST` only. */
   getFunctionConfiguration(nameOrArn: string, qualifier?: string): FunctionConfiguration {
     return toConfiguration(this.find(nameOrArn, qualifier).record, this.layers);

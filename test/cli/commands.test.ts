@@ -29,12 +29,12 @@ describe('plldb command line', () => {
     process.exitCode = undefined;
   });
 
-  it('offers debug, attach, detach and demo, each with help', async () => {
-    expect(buildProgram().commands.map((c) => c.name())).toEqual(['debug', 'attach', 'detach', 'demo']);
-    for (const name of ['debug', 'attach', 'detach']) {
+  it('offers debug, attach, detach, status and demo, each with help', async () => {
+    expect(buildProgram().commands.map((c) => c.name())).toEqual(['debug', 'attach', 'detach', 'status', 'demo']);
+    for (const name of ['debug', 'attach', 'detach', 'status']) {
       const { out } = await run([name, '--help']);
       expect(out).toContain(`Usage: plldb ${name}`);
-      expect(out).toContain('--function <name>');
+      expect(out).toContain(name === 'status' ? '--json' : '--function <name>');
       expect(out).toContain('--region <region>');
     }
     const { out } = await run(['demo', '--help']);

@@ -6,12 +6,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_STACK_NAME, Env, StackOutput } from '../../protocol/index.js';
 import { runDebug, type DebugHost } from '../../cli/src/commands/debug.js';
+import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { FakeAws, functionConfig, STACK_OUTPUTS, useDummyAwsEnvironment } from './aws-fakes.js';
 import { FakeApi } from './fake-api.js';
 import { request, waitFor } from './helpers.js';
 
 const examples = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'examples');
 const aws = new FakeAws();
+/** A configuration without its RevisionId (every update changes it). */
+const settings = (config: FunctionConfiguration) => ({ ...config, RevisionId: undefined });
 
 describe('plldb debug (mocked AWS, WebSocket API stand-in)', () => {
   let api: FakeApi;
@@ -64,9 +67,9 @@ describe('plldb debug (mocked AWS, WebSocket API stand-in)', () => {
     host.events.emit('SIGTERM');
     await waitFor(() => exitCodes.length > 0);
     expect(exitCodes).toEqual([143]);
-    expect(aws.current('node-fn')).toEqual(nodeFn);
-    expect(aws.current('py-fn')).toEqual(pyFn);
-    expect(aws.policies.size).toBe(0);
+    expect(settings(aws.current('node-fn'))).toEqual(settings(nodeFn));
+    expect(settings(aws.current('py-fn'))).toEqual(settings(pyFn));
+    expect(aws.policies.size + aws.tags.size).toBe(0);
   });
 
   it('detaches what it attached when a later function is refused, and exits 1 saying why', async () => {
@@ -77,15 +80,17 @@ describe('plldb debug (mocked AWS, WebSocket API stand-in)', () => {
     await waitFor(() => exitCodes.length > 0);
     expect(exitCodes).toEqual([1]);
     expect(lines).toContainEqual(expect.stringContaining('old-fn uses runtime python3.9'));
-    expect(aws.current('node-fn')).toEqual(nodeFn);
+    expect(settings(aws.current('node-fn'))).toEqual(settings(nodeFn));
   });
 
-  it('exits 130 on Ctrl+C', async () => {
+  it('raises the timeout to 900 s by default, says so, and restores it; exits 130 on Ctrl+C', async () => {
     aws.addFunction(functionConfig('node-fn'));
     await runDebug({ function: ['node-fn'], code: examples, stack: DEFAULT_STACK_NAME, python: 'python3' }, host);
+    expect(aws.current('node-fn').Timeout).toBe(900);
+    expect(lines).toContainEqual(expect.stringMatching(/^attached node-fn \(nodejs22\.x, layer .*\); timeout 3 s -> 900 s while attached \(restored at detach\)$/));
     host.events.emit('SIGINT');
     await waitFor(() => exitCodes.length > 0);
     expect(exitCodes).toEqual([130]);
-    expect(aws.current('node-fn')).toEqual(functionConfig('node-fn'));
+    expect(settings(aws.current('node-fn'))).toEqual(settings(functionConfig('node-fn')));
   });
 });

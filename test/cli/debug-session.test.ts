@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AttachResult, DebuggerTarget, DetachResult } from '../../cli/src/attach/attacher.js';
+import type { AttachOptions, AttachResult, DebuggerTarget, DetachResult } from '../../cli/src/attach/attacher.js';
 import { openWebSocket } from '../../cli/src/debug/connection.js';
 import { ConnectionSwitch } from '../../cli/src/debug/connection-switch.js';
 import type { SessionConnections } from '../../cli/src/debug/session-connections.js';
@@ -63,12 +63,13 @@ describe('debug session against a WebSocket API stand-in', () => {
     const attacher = {
       attach: async (name: string, target: DebuggerTarget): Promise<AttachResult> => {
         attaches.push(target);
-        return { functionName: name, functionArn: `arn:${name}`, layerArn: 'layer', runtime: 'nodejs22.x', firstAttach: attaches.length === 1 };
+        return { status: 'attached', functionName: name, functionArn: `arn:${name}`, layerArn: 'layer', runtime: 'nodejs22.x', firstAttach: attaches.length === 1, notices: [] };
       },
       detach: async (name: string): Promise<DetachResult> => {
         detached.push(name);
-        return { status: 'restored', functionName: name };
+        return { status: 'restored', functionName: name, kept: [] };
       },
+      owner: async () => undefined,
     };
     const attachments = new SessionAttachments(attacher, ['node-fn'], 'session-x', {}, (l) => infos.push(l), (l) => warnings.push(l));
     sessionDeps = {
@@ -282,12 +283,13 @@ describe('session attachments', () => {
         calls.push(`attach ${name} ${target.connectionId}`);
         if (target.connectionId === 'conn-1') await new Promise<void>((r) => (finishAttach = r));
         calls.push(`attached ${name}`);
-        return { functionName: name, functionArn: name, layerArn: 'l', runtime: 'nodejs22.x', firstAttach: true };
+        return { status: 'attached', functionName: name, functionArn: name, layerArn: 'l', runtime: 'nodejs22.x', firstAttach: true, notices: [] };
       },
       detach: async (name: string): Promise<DetachResult> => {
         calls.push(`detach ${name}`);
-        return { status: 'restored', functionName: name };
+        return { status: 'restored', functionName: name, kept: [] };
       },
+      owner: async () => undefined,
     };
     const attachments = new SessionAttachments(attacher, ['f'], 's', {}, () => undefined, () => undefined);
     const attaching = attachments.attachAll('conn-1');
@@ -297,5 +299,52 @@ describe('session attachments', () => {
     finishAttach();
     await Promise.all([attaching, detaching, lateReattach]);
     expect(calls).toEqual(['attach f conn-1', 'attached f', 'detach f']);
+  });
+
+  it('a function another session took over is neither re-attached nor detached by this one, and it says so once', async () => {
+    const calls: string[] = [];
+    const warnings: string[] = [];
+    const owner = { sessionId: 'thief', connectionId: 'c9', attachedAt: '', layerArn: 'l', addedEnv: [], command: 'debug' as const };
+    const attacher = {
+      attach: async (name: string, target: DebuggerTarget, options: AttachOptions = {}): Promise<AttachResult> => {
+        calls.push(`attach ${name} ${target.connectionId}${options.resume ? ' resume' : ''}`);
+        if (name === 'taken' && options.resume) return { status: 'lost', functionName: name, owner };
+        return { status: 'attached', functionName: name, functionArn: name, layerArn: 'l', runtime: 'nodejs22.x', firstAttach: !options.resume, notices: [] };
+      },
+      detach: async (name: string, options: { sessionId?: string } = {}): Promise<DetachResult> => {
+        calls.push(`detach ${name} for ${options.sessionId ?? '?'}`);
+        return { status: 'restored', functionName: name, kept: [] };
+      },
+      owner: async () => undefined,
+    };
+    const attachments = new SessionAttachments(attacher, ['kept', 'taken'], 's', {}, () => undefined, (l) => warnings.push(l));
+    await attachments.attachAll('conn-1');
+    await attachments.attachAll('conn-2');
+    await attachments.attachAll('conn-3');
+    expect(attachments.holds('kept')).toBe(true);
+    expect(attachments.holds('taken')).toBe(false);
+    await attachments.detachAll();
+    expect(calls).toEqual(['attach kept conn-1', 'attach taken conn-1', 'attach kept conn-2 resume', 'attach taken conn-2 resume', 'attach kept conn-3 resume', 'detach kept for s']);
+    expect(warnings).toEqual(['taken was taken over by session thief: no longer debugging it here']);
+  });
+
+  it('notices a takeover between reconnects by reading the records, and stops holding that function', async () => {
+    const warnings: string[] = [];
+    const record = (sessionId: string) => ({ sessionId, connectionId: 'c', attachedAt: '', layerArn: 'l', addedEnv: [], command: 'debug' as const });
+    let holder = 's';
+    const attacher = {
+      attach: async (name: string): Promise<AttachResult> => ({ status: 'attached', functionName: name, functionArn: name, layerArn: 'l', runtime: 'nodejs22.x', firstAttach: true, notices: [] }),
+      detach: async (name: string): Promise<DetachResult> => ({ status: 'restored', functionName: name, kept: [] }),
+      owner: async () => record(holder),
+    };
+    const attachments = new SessionAttachments(attacher, ['f'], 's', {}, () => undefined, (l) => warnings.push(l));
+    await attachments.attachAll('conn-1');
+    attachments.watch(5);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(attachments.holds('f')).toBe(true);
+    holder = 'thief';
+    await waitFor(() => !attachments.holds('f'));
+    await attachments.detachAll();
+    expect(warnings).toEqual(['f was taken over by session thief: no longer debugging it here']);
   });
 });

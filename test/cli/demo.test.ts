@@ -16,8 +16,8 @@ describe('plldb demo', () => {
 
     expect(lines[0]).toMatch(/^PLLDB demo: /);
     expect(lines).toContainEqual(expect.stringMatching(/^sandbox started in \d+ ms: stack PLLDB, WebSocket API ws:\/\/127\.0\.0\.1:\d+\//));
-    expect(lines).toContainEqual(expect.stringMatching(/^ {2}\| attached plldb-demo-python \(python3\.12, layer .*PLLDBLayerStandaloneX8664:1\)$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^ {2}\| attached plldb-demo-node \(nodejs22\.x, layer .*PLLDBLayer:1\)$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}\| attached plldb-demo-python \(python3\.12, layer .*PLLDBLayerStandaloneX8664:1\)(; timeout \d+ s -> \d+ s while attached \(restored at detach\))?$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}\| attached plldb-demo-node \(nodejs22\.x, layer .*PLLDBLayer:1\)(; timeout \d+ s -> \d+ s while attached \(restored at detach\))?$/));
     expect(lines).toContainEqual('  | detached plldb-demo-python: configuration restored');
 
     const header = lines.findIndex((l) => /^ {2}# {2}function/.test(l));

@@ -208,10 +208,10 @@ describe('the layers', () => {
   it.each([
     ['PLLDBStandaloneX8664', 'x86_64'],
     ['PLLDBStandaloneArm64', 'arm64'],
-  ])('declares Python and other runtimes for %s, on %s only', (name, arch) => {
+  ])('declares Python and Node.js runtimes for %s (not OS-only, Java, .NET or Ruby, which PLLDB cannot serve), on %s only', (name, arch) => {
     synth.template.hasResourceProperties('AWS::Lambda::LayerVersion', {
       LayerName: name,
-      CompatibleRuntimes: Match.arrayWith(['python3.12', 'python3.13', 'python3.14', 'nodejs22.x', 'nodejs24.x', 'provided.al2023']),
+      CompatibleRuntimes: ['python3.12', 'python3.13', 'python3.14', 'nodejs22.x', 'nodejs24.x'],
       CompatibleArchitectures: [arch],
     });
     expect(assetFolder('AWS::Lambda::LayerVersion', { LayerName: name })).toBe(`dist/layer-standalone-${arch}`);

@@ -24,6 +24,15 @@ describe('loadConfig', () => {
     expect(config.roleArn).toBeUndefined();
   });
 
+  it.each([
+    ['debug', /`plldb debug --timeout <seconds>` \(900 s by default\)/],
+    ['attach', /^Raise the timeout with `plldb attach --timeout <seconds>`/],
+  ])('names the command that attached the function (%s) in how to raise the timeout', (command, hint) => {
+    const record = JSON.stringify({ sessionId: 's', connectionId: 'c', attachedAt: '', layerArn: 'l', addedEnv: [], command });
+    expect(loadConfig({ ...VALID, PLLDB_ATTACHMENT: record }).timeoutHint).toMatch(hint);
+    expect(loadConfig(VALID).timeoutHint).toMatch(/plldb debug --timeout.*or `plldb attach --timeout/);
+  });
+
   it('reads the tuning knobs, the role and the concurrency', () => {
     const config = loadConfig({
       ...VALID,

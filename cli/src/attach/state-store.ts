@@ -1,27 +1,19 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { AttachmentRecord } from '../../../protocol/index.js';
 
-/** A function's configuration before plldb changed it: what detach writes back. */
-export interface SavedFunction {
+/**
+ * This machine's copy of what attach added to a function (the record also on the function):
+ * detach still finds PLLDB's layer and timeout when a deploy wiped the function's environment,
+ * and `detach --all` finds this machine's attachments after a crash.
+ */
+export interface LocalAttachment {
   functionArn: string;
   functionName: string;
   roleName: string;
   savedAt: string;
-  previous: {
-    layers: string[];
-    /** Absent when the function had no environment. */
-    environment?: Record<string, string>;
-    timeout: number;
-  };
-}
-
-/** An execution role's policy before plldb put its own, and the attached functions that use it. */
-export interface SavedRole {
-  roleName: string;
-  policyName: string;
-  previous: { existed: boolean; document?: string };
-  functionArns: string[];
+  record: AttachmentRecord;
 }
 
 /** Where attachments are saved: `$PLLDB_STATE_DIR`, else `~/.plldb`. */
@@ -30,18 +22,18 @@ function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * Saved attachments, one JSON file per function (`attachments/`) and per execution role
- * (`roles/`), written before anything changes in AWS so a detach after a crash still knows
- * what to restore. Files are replaced atomically (write, fsync, rename).
+ * Local copies of attachments, one JSON file per function (`attachments/`), written before the
+ * function changes in AWS so a detach after a crash still finds them. Files are replaced
+ * atomically (write, fsync, rename).
  */
 export class AttachmentStore {
   constructor(readonly dir: string = defaultStateDir()) {}
 
-  getFunction(functionArn: string): SavedFunction | undefined {
-    return this.read<SavedFunction>(this.functionPath(functionArn));
+  getFunction(functionArn: string): LocalAttachment | undefined {
+    return this.read<LocalAttachment>(this.functionPath(functionArn));
   }
 
-  putFunction(saved: SavedFunction): void {
+  putFunction(saved: LocalAttachment): void {
     this.write(this.functionPath(saved.functionArn), saved);
   }
 
@@ -49,28 +41,12 @@ export class AttachmentStore {
     rmSync(this.functionPath(functionArn), { force: true });
   }
 
-  listFunctions(): SavedFunction[] {
-    return this.list<SavedFunction>('attachments');
-  }
-
-  getRole(roleName: string): SavedRole | undefined {
-    return this.read<SavedRole>(this.rolePath(roleName));
-  }
-
-  putRole(saved: SavedRole): void {
-    this.write(this.rolePath(saved.roleName), saved);
-  }
-
-  deleteRole(roleName: string): void {
-    rmSync(this.rolePath(roleName), { force: true });
+  listFunctions(): LocalAttachment[] {
+    return this.list<LocalAttachment>('attachments');
   }
 
   private functionPath(functionArn: string): string {
     return join(this.dir, 'attachments', `${encodeURIComponent(functionArn)}.json`);
-  }
-
-  private rolePath(roleName: string): string {
-    return join(this.dir, 'roles', `${encodeURIComponent(roleName)}.json`);
   }
 
   private read<T>(path: string): T | undefined {
@@ -84,7 +60,7 @@ export class AttachmentStore {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new Error(`saved attachment ${path} is not valid JSON; fix or remove it by hand (it holds the configuration detach restores)`);
+      throw new Error(`saved attachment ${path} is not valid JSON; fix or remove it by hand (it holds what attach added, which detach removes)`);
     }
   }
 

@@ -1,7 +1,14 @@
-import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionConfigurationCommand,
+  GetLayerVersionByArnCommand,
+  LambdaClient,
+  paginateListFunctions,
+  UpdateFunctionConfigurationCommand,
+  type FunctionConfiguration,
+} from '@aws-sdk/client-lambda';
 import { CliError, explainAwsError, FunctionNotFoundError } from '../errors.js';
 
-/** The parts of a function's configuration that attach reads or changes. */
+/** The parts of a function's configuration that attach, detach and status read or change. */
 export interface FunctionConfig {
   name: string;
   arn: string;
@@ -11,10 +18,24 @@ export interface FunctionConfig {
   packageType: string;
   /** Layer version ARNs, in order. */
   layers: string[];
+  /** Each layer's CodeSize (bytes, its .zip archive), by ARN, where Lambda reports it. */
+  layerCodeSizes: Record<string, number>;
+  /** The function's own CodeSize (bytes, its .zip archive). */
+  codeSize: number;
   /** Undefined when the function has no environment at all (restored as such). */
   environment?: Record<string, string>;
+  /** Environment.Error: Lambda could not give the variables (e.g. a KMS key the caller cannot use). */
+  environmentError?: string;
+  /** The customer managed KMS key of the environment, when the function has one. */
+  kmsKeyArn?: string;
   timeout: number;
   role: string;
+  /** The revision this read saw: an update carrying it fails if the function changed since. */
+  revisionId: string;
+  /** Set when the function is connected to a VPC. */
+  vpc?: { vpcId: string; subnetIds: string[] };
+  /** Runs on Lambda Managed Instances (a capacity provider). */
+  managedInstances: boolean;
 }
 
 /** What attach and detach write; every field is written as given. */
@@ -24,11 +45,24 @@ export interface FunctionConfigChange {
   timeout: number;
 }
 
-/** Lambda GetFunctionConfiguration / UpdateFunctionConfiguration. */
+/** The function changed between the read and the update (Lambda's PreconditionFailedException). */
+export class RevisionChangedError extends Error {
+  override readonly name = 'RevisionChangedError';
+}
+
+/** Lambda Get/UpdateFunctionConfiguration, ListFunctions and GetLayerVersionByArn. */
 export interface FunctionConfigApi {
+  /** Reads the configuration once no update is in progress. */
   get(functionName: string): Promise<FunctionConfig>;
-  /** Applies the change and waits until Lambda has finished updating the function. */
-  update(functionName: string, change: FunctionConfigChange): Promise<void>;
+  /**
+   * Applies the change only if the function is still at `revisionId` (else RevisionChangedError),
+   * and waits until Lambda has finished updating the function.
+   */
+  update(functionName: string, change: FunctionConfigChange, revisionId: string): Promise<void>;
+  /** Every function of the region (ListFunctions, all pages). */
+  list(): Promise<FunctionConfig[]>;
+  /** A layer version's CodeSize (bytes, its .zip archive); undefined when Lambda does not say. */
+  layerCodeSize(layerArn: string): Promise<number | undefined>;
 }
 
 /** `arn:aws:lambda:region:account:function:name[:qualifier]` without the qualifier. */
@@ -44,6 +78,32 @@ export function hasQualifier(functionName: string): boolean {
 
 const UPDATE_POLL_MS = 1000;
 const UPDATE_WAIT_MS = 60_000;
+/** Lambda's quota: function code and all its layers, unzipped, at most 250 MB (262,144,000 bytes). */
+export const UNZIPPED_CODE_LIMIT_BYTES = 262_144_000;
+
+function toFunctionConfig(raw: FunctionConfiguration, fallbackName: string): FunctionConfig {
+  const layers = (raw.Layers ?? []).filter((l) => l.Arn);
+  const error = raw.Environment?.Error;
+  const vpcSubnets = raw.VpcConfig?.SubnetIds ?? [];
+  return {
+    name: raw.FunctionName ?? fallbackName,
+    arn: unqualifiedArn(raw.FunctionArn ?? fallbackName),
+    ...(raw.Runtime ? { runtime: raw.Runtime } : {}),
+    architecture: raw.Architectures?.[0] === 'arm64' ? 'arm64' : 'x86_64',
+    packageType: raw.PackageType ?? 'Zip',
+    layers: layers.map((l) => l.Arn as string),
+    layerCodeSizes: Object.fromEntries(layers.filter((l) => l.CodeSize !== undefined).map((l) => [l.Arn as string, l.CodeSize as number])),
+    codeSize: raw.CodeSize ?? 0,
+    ...(raw.Environment?.Variables ? { environment: { ...raw.Environment.Variables } } : {}),
+    ...(error ? { environmentError: [error.ErrorCode, error.Message].filter(Boolean).join(': ') || 'unknown error' } : {}),
+    ...(raw.KMSKeyArn ? { kmsKeyArn: raw.KMSKeyArn } : {}),
+    timeout: raw.Timeout ?? 3,
+    role: raw.Role ?? '',
+    revisionId: raw.RevisionId ?? '',
+    ...(vpcSubnets.length > 0 ? { vpc: { vpcId: raw.VpcConfig?.VpcId ?? '', subnetIds: vpcSubnets } } : {}),
+    managedInstances: raw.CapacityProviderConfig?.LambdaManagedInstancesCapacityProviderConfig !== undefined,
+  };
+}
 
 export function lambdaFunctionConfigApi(client: LambdaClient, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): FunctionConfigApi {
   async function getRaw(functionName: string): Promise<FunctionConfiguration> {
@@ -58,12 +118,12 @@ export function lambdaFunctionConfigApi(client: LambdaClient, sleep = (ms: numbe
   }
 
   // A function being updated refuses another update (ResourceConflictException): wait it out.
-  async function waitUntilUpdated(functionName: string): Promise<void> {
+  async function settled(functionName: string): Promise<FunctionConfiguration> {
     for (let waited = 0; waited < UPDATE_WAIT_MS; waited += UPDATE_POLL_MS) {
       const raw = await getRaw(functionName);
       if (raw.LastUpdateStatus !== 'InProgress') {
         if (raw.LastUpdateStatus === 'Failed') throw new CliError(`Lambda failed to update function ${functionName}: ${raw.LastUpdateStatusReason ?? 'no reason given'}`);
-        return;
+        return raw;
       }
       await sleep(UPDATE_POLL_MS);
     }
@@ -72,21 +132,9 @@ export function lambdaFunctionConfigApi(client: LambdaClient, sleep = (ms: numbe
 
   return {
     async get(functionName) {
-      const raw = await getRaw(functionName);
-      return {
-        name: raw.FunctionName ?? functionName,
-        arn: unqualifiedArn(raw.FunctionArn ?? functionName),
-        ...(raw.Runtime ? { runtime: raw.Runtime } : {}),
-        architecture: raw.Architectures?.[0] === 'arm64' ? 'arm64' : 'x86_64',
-        packageType: raw.PackageType ?? 'Zip',
-        layers: (raw.Layers ?? []).map((l) => l.Arn ?? '').filter((arn) => arn !== ''),
-        ...(raw.Environment?.Variables ? { environment: { ...raw.Environment.Variables } } : {}),
-        timeout: raw.Timeout ?? 3,
-        role: raw.Role ?? '',
-      };
+      return toFunctionConfig(await settled(functionName), functionName);
     },
-    async update(functionName, change) {
-      await waitUntilUpdated(functionName);
+    async update(functionName, change, revisionId) {
       try {
         await client.send(
           new UpdateFunctionConfigurationCommand({
@@ -94,12 +142,40 @@ export function lambdaFunctionConfigApi(client: LambdaClient, sleep = (ms: numbe
             Layers: change.layers,
             Environment: { Variables: change.environment },
             Timeout: change.timeout,
+            RevisionId: revisionId,
           }),
         );
       } catch (err) {
+        const name = (err as Error).name;
+        if (name === 'PreconditionFailedException') throw new RevisionChangedError(`function ${functionName} changed since it was read`);
+        if (name === 'InvalidParameterValueException' && /unzipped size/i.test((err as Error).message)) {
+          throw new CliError(
+            `function ${functionName} with PLLDB's layer would pass Lambda's limit of 250 MB for code and layers unzipped: ${(err as Error).message}`,
+            'debug a build of the function with fewer or smaller dependencies (or one layer less) while you debug it',
+          );
+        }
         throw explainAwsError(err, `update the configuration of function ${functionName}`);
       }
-      await waitUntilUpdated(functionName);
+      await settled(functionName);
+    },
+    async list() {
+      const all: FunctionConfig[] = [];
+      try {
+        for await (const page of paginateListFunctions({ client }, {})) {
+          for (const raw of page.Functions ?? []) all.push(toFunctionConfig(raw, raw.FunctionName ?? ''));
+        }
+      } catch (err) {
+        throw explainAwsError(err, 'list the functions of the region');
+      }
+      return all;
+    },
+    async layerCodeSize(layerArn) {
+      try {
+        const out = await client.send(new GetLayerVersionByArnCommand({ Arn: layerArn }));
+        return out.Content?.CodeSize;
+      } catch (err) {
+        throw explainAwsError(err, `read layer version ${layerArn}`);
+      }
     },
   };
 }

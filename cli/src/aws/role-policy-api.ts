@@ -1,13 +1,16 @@
-import { DeleteRolePolicyCommand, GetRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { DeleteRolePolicyCommand, GetRolePolicyCommand, IAMClient, PutRolePolicyCommand, TagRoleCommand, UntagRoleCommand } from '@aws-sdk/client-iam';
 import { explainAwsError } from '../errors.js';
 
-/** IAM inline role policies: Get / Put / DeleteRolePolicy. */
+/** IAM inline role policies (Get / Put / DeleteRolePolicy) and role tags (TagRole / UntagRole). */
 export interface RolePolicyApi {
   /** The policy document (JSON text), or undefined when the role has no such policy. */
   get(roleName: string, policyName: string): Promise<string | undefined>;
   put(roleName: string, policyName: string, document: string): Promise<void>;
   /** Deleting a policy that is not there is not an error. */
   delete(roleName: string, policyName: string): Promise<void>;
+  tag(roleName: string, key: string, value: string): Promise<void>;
+  /** Removing a tag that is not there is not an error. */
+  untag(roleName: string, key: string): Promise<void>;
 }
 
 export function iamRolePolicyApi(client: IAMClient): RolePolicyApi {
@@ -35,6 +38,21 @@ export function iamRolePolicyApi(client: IAMClient): RolePolicyApi {
       } catch (err) {
         if ((err as Error).name === 'NoSuchEntityException') return;
         throw explainAwsError(err, `delete policy ${policyName} of role ${roleName}`);
+      }
+    },
+      async tag(roleName, key, value) {
+      try {
+        await client.send(new TagRoleCommand({ RoleName: roleName, Tags: [{ Key: key, Value: value }] }));
+      } catch (err) {
+        throw explainAwsError(err, `tag role ${roleName} with ${key}`);
+      }
+    },
+    async untag(roleName, key) {
+      try {
+        await client.send(new UntagRoleCommand({ RoleName: roleName, TagKeys: [key] }));
+      } catch (err) {
+        if ((err as Error).name === 'NoSuchEntityException') return;
+        throw explainAwsError(err, `remove tag ${key} from role ${roleName}`);
       }
     },
   };

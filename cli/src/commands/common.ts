@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { DEFAULT_STACK_NAME } from '../../../protocol/index.js';
 import { Attacher } from '../attach/attacher.js';
 import { AttachmentStore } from '../attach/state-store.js';
+import { apiGatewayConnectionStatusApi } from '../aws/connection-status-api.js';
 import { lambdaFunctionConfigApi } from '../aws/function-config-api.js';
 import { clientConfig, credentialProvider, type AwsOptions } from '../aws/options.js';
 import { iamRolePolicyApi } from '../aws/role-policy-api.js';
@@ -45,6 +46,7 @@ export function awsClients(options: AwsOptions) {
     iam: new IAMClient(config),
     cloudFormation: new CloudFormationClient(config),
     dynamo: new DynamoDBClient(config),
+    connections: apiGatewayConnectionStatusApi({ ...clientConfig(options), credentials }),
   };
 }
 
@@ -60,11 +62,12 @@ export async function resolvedRegion(lambda: LambdaClient): Promise<string> {
 }
 
 /** An Attacher over real AWS (the given clients, or new ones); the helper stack is read once, and only when needed. */
-export function makeAttacher(options: StackOptions, stack?: HelperStack, clients: Omit<AwsClients, 'dynamo'> = awsClients(options)): Attacher {
+export function makeAttacher(options: StackOptions, stack?: HelperStack, clients: Omit<AwsClients, 'dynamo' | 'credentials'> = awsClients(options)): Attacher {
   let loading: Promise<HelperStack> | undefined = stack ? Promise.resolve(stack) : undefined;
   return new Attacher({
     functions: lambdaFunctionConfigApi(clients.lambda),
     policies: iamRolePolicyApi(clients.iam),
+    connections: clients.connections,
     store: new AttachmentStore(),
     stack: () => (loading ??= loadHelperStack(cloudFormationStackOutputsApi(clients.cloudFormation), options.stack)),
   });

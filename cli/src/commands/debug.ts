@@ -16,7 +16,7 @@ import { DebugSession, type SessionObserver } from '../debug/session.js';
 import { installShutdown, type ProcessEvents } from '../debug/shutdown.js';
 import { describeError, explainAwsError } from '../errors.js';
 import { RunnerPool } from '../runners/runner-pool.js';
-import { MAX_TIMEOUT_SECONDS } from '../attach/attacher.js';
+import { DEBUG_DEFAULT_TIMEOUT_SECONDS, MANAGED_INSTANCES_MAX_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS } from '../attach/attacher.js';
 import { parseTimeout } from './attach.js';
 import { addTrafficOptions, trafficEnvironment, type TrafficOptions } from './traffic-options.js';
 import { action, addAwsOptions, awsClients, collect, info, makeAttacher, resolvedRegion, warn, type StackOptions } from './common.js';
@@ -27,6 +27,7 @@ export interface DebugCommandOptions extends StackOptions, TrafficOptions {
   function: string[];
   code: string;
   timeout?: number;
+  takeover?: boolean;
   python: string;
   debugpy?: string | true;
   verbose?: boolean;
@@ -36,11 +37,17 @@ export function debugCommand(): Command {
   const command = new Command('debug')
     .summary('run deployed functions\' invocations on this machine')
     .description(
-      'Connect to the helper stack\'s WebSocket API (SigV4, your default AWS credentials), attach the functions to this connection, and run each invocation\'s handler locally from --code: Node.js handlers (.mjs/.js/.cjs, or .ts compiled with source maps) in this process, so "node --inspect" breakpoints work; Python handlers in a python3 subprocess (--debugpy to attach your IDE). The answer goes back to the waiting function. Events too large for a WebSocket message are read from the stack\'s table with your credentials. One line per invocation is printed. The connection is kept alive, replaced before API Gateway\'s 2-hour limit and re-established when it drops; the functions follow it through the session\'s item in the table, without being updated. Ctrl+C or SIGTERM detaches every function, restoring its configuration.',
+      'Connect to the helper stack\'s WebSocket API (SigV4, your default AWS credentials), attach the functions to this connection, and run each invocation\'s handler locally from --code: Node.js handlers (.mjs/.js/.cjs, or .ts compiled with source maps) in this process, so "node --inspect" breakpoints work; Python handlers in a python3 subprocess (--debugpy to attach your IDE). The answer goes back to the waiting function. Events too large for a WebSocket message are read from the stack\'s table with your credentials. One line per invocation is printed. The connection is kept alive, replaced before API Gateway\'s 2-hour limit and re-established when it drops; the functions follow it through the session\'s item in the table, without being updated. Each function\'s timeout is raised to 900 s while attached unless --timeout says otherwise. A function another session holds with an open connection is refused unless --takeover. Ctrl+C or SIGTERM detaches every function: PLLDB\'s additions are removed, whatever changed since is kept.',
     )
     .addOption(new Option('-f, --function <name>', 'function name or ARN to debug (repeat for more)').argParser(collect).makeOptionMandatory())
     .addOption(new Option('--code <dir>', 'folder the functions\' handler settings are relative to').default('.', 'the current folder'))
-    .addOption(new Option('--timeout <seconds>', `set the functions' timeout while debugging (1-${MAX_TIMEOUT_SECONDS}), to leave time at a breakpoint; default: unchanged`).argParser(parseTimeout))
+    .addOption(
+      new Option(
+        '--timeout <seconds>',
+        `the functions' timeout while debugging (1-${MAX_TIMEOUT_SECONDS}, up to ${MANAGED_INSTANCES_MAX_TIMEOUT_SECONDS} on Lambda Managed Instances), time to sit at a breakpoint; default: raised to ${DEBUG_DEFAULT_TIMEOUT_SECONDS} (a longer one is kept); restored at detach`,
+      ).argParser(parseTimeout),
+    )
+    .addOption(new Option('--takeover', 'debug functions another session holds, even while its connection is open (that session stops serving them)'))
     .addOption(new Option('--python <command>', 'Python interpreter for Python handlers').default('python3'))
     .addOption(new Option('--debugpy [host:port]', `Python: listen for a debugpy client and wait for it before the first invocation (default ${DEFAULT_DEBUGPY_ADDRESS}); needs pip install debugpy`))
     .addOption(new Option('-v, --verbose', 'also print each event and answer'));
@@ -69,7 +76,8 @@ export async function runDebug(opts: DebugCommandOptions, host: DebugHost = proc
   const stack = await loadHelperStack(cloudFormationStackOutputsApi(clients.cloudFormation), opts.stack);
   const region = await resolvedRegion(clients.lambda);
   const sessionId = randomUUID();
-  const attachments = new SessionAttachments(makeAttacher(opts, stack, clients), opts.function, sessionId, { ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}), traffic }, info, warn);
+  const timeout = opts.timeout !== undefined ? { timeout: opts.timeout } : { timeout: DEBUG_DEFAULT_TIMEOUT_SECONDS, raiseOnly: true };
+  const attachments = new SessionAttachments(makeAttacher(opts, stack, clients), opts.function, sessionId, { ...timeout, takeover: opts.takeover ?? false, traffic }, info, warn);
   const runners = new RunnerPool({
     codeDir: resolve(opts.code),
     python: { python: opts.python, ...(opts.debugpy ? { debugpy: opts.debugpy === true ? DEFAULT_DEBUGPY_ADDRESS : opts.debugpy } : {}) },
@@ -114,6 +122,7 @@ export async function runDebug(opts: DebugCommandOptions, host: DebugHost = proc
   });
   try {
     const connectionId = await session.start();
+    attachments.watch();
     info(`debugging ${opts.function.join(', ')} (session ${sessionId}, connection ${connectionId}); Ctrl+C stops and detaches`);
   } catch (err) {
     warn(describeError(err));

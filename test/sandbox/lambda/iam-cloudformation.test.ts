@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DeleteRolePolicyCommand, GetRolePolicyCommand, IAMClient, ListRolePoliciesCommand, NoSuchEntityException, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { DeleteRolePolicyCommand, GetRolePolicyCommand, IAMClient, ListRolePoliciesCommand, ListRoleTagsCommand, NoSuchEntityException, PutRolePolicyCommand, TagRoleCommand, UntagRoleCommand } from '@aws-sdk/client-iam';
 import { ATTACH_POLICY_NAME, DEFAULT_ROLE_NAME, StackOutput } from '../../../protocol/index.js';
 import { SANDBOX_REGION, SANDBOX_STACK_NAME } from '../../../sandbox/constants.js';
 import { ControlPlaneServer } from '../../../sandbox/control-plane/index.js';
@@ -44,6 +44,14 @@ describe('IAM and CloudFormation control plane (real SDK clients)', () => {
     expect(error).toBeInstanceOf(NoSuchEntityException);
     expect((error as Error).message).toBe(`The role policy with name ${ATTACH_POLICY_NAME} cannot be found.`);
     expect(plane.iam.rolePolicy('app-fn-role', ATTACH_POLICY_NAME)).toBeUndefined();
+  });
+
+  it('tags and untags a role (TagRole, ListRoleTags, UntagRole)', async () => {
+    await iam.send(new TagRoleCommand({ RoleName: 'app-fn-role', Tags: [{ Key: 'plldb:attached', Value: 'true' }, { Key: 'team', Value: 'a' }] }));
+    expect((await iam.send(new ListRoleTagsCommand({ RoleName: 'app-fn-role' }))).Tags).toEqual([{ Key: 'plldb:attached', Value: 'true' }, { Key: 'team', Value: 'a' }]);
+    await iam.send(new UntagRoleCommand({ RoleName: 'app-fn-role', TagKeys: ['plldb:attached'] }));
+    expect(plane.iam.roleTags('app-fn-role')).toEqual({ team: 'a' });
+    expect((await iam.send(new TagRoleCommand({ RoleName: 'ghost', Tags: [{ Key: 'k', Value: 'v' }] })).catch((e: unknown) => e)) as Error).toBeInstanceOf(NoSuchEntityException);
   });
 
   it('answers NoSuchEntity for an unknown role and MalformedPolicyDocument for a broken document', async () => {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   GetFunctionConfigurationCommand,
+  GetLayerVersionByArnCommand,
   InvokeCommand,
+  paginateListFunctions,
   LambdaClient,
   ResourceNotFoundException,
   UpdateFunctionConfigurationCommand,
@@ -215,5 +217,16 @@ describe('Lambda control plane over the function host (real SDK client)', () => 
   it('refuses an update with a stale RevisionId', async () => {
     const error = (await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'node-fn', Timeout: 2, RevisionId: 'stale' })).catch((e: unknown) => e)) as Error;
     expect(error.name).toBe('PreconditionFailedException');
+  });
+
+  it('lists every function with its configuration, page by page (ListFunctions with Marker)', async () => {
+    const names: string[] = [];
+    for await (const page of paginateListFunctions({ client: lambda, pageSize: 2 }, {})) names.push(...(page.Functions ?? []).map((f) => f.FunctionName ?? ''));
+    expect(names).toEqual(['node-fn', 'callback-fn', 'broken-fn', 'py-fn']);
+  });
+
+  it('reports a layer version\'s size (GetLayerVersionByArn)', async () => {
+    const out = await lambda.send(new GetLayerVersionByArnCommand({ Arn: SANDBOX_LAYERS.node.arn }));
+    expect(out.Content?.CodeSize).toBeGreaterThan(0);
   });
 });
