@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DebuggerRequestMessage } from '../../protocol/index.js';
 import type { AttachResult, DebuggerTarget, DetachResult } from '../../cli/src/attach/attacher.js';
+import type { RequestTrust } from '../../cli/src/debug/attached-functions.js';
 import { openWebSocket } from '../../cli/src/debug/connection.js';
 import { presignWebSocketUrl } from '../../cli/src/debug/presign.js';
 import { handleRequest } from '../../cli/src/debug/request-handler.js';
@@ -16,6 +18,13 @@ import { FakeApi } from './fake-api.js';
 
 const fixtures = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures');
 const credentials = async () => ({ accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' });
+/** These tests are about the session's mechanics: each request runs by the configuration its message describes (request-trust.test.ts covers the trust boundary). */
+const trustingFunctions = {
+  trust: async (msg: DebuggerRequestMessage): Promise<RequestTrust> => ({
+    kind: 'serve',
+    fn: { name: msg.lambdaFunctionName, arn: msg.invokedFunctionArn, handler: msg.handler, runtime: msg.runtime, memorySize: 128, environment: msg.environmentVariables },
+  }),
+};
 
 describe('debug session against a WebSocket API stand-in', () => {
   let api: FakeApi;
@@ -50,7 +59,7 @@ describe('debug session against a WebSocket API stand-in', () => {
       connect: async (events) => openWebSocket(await presignWebSocketUrl(api.url, 'us-east-1', credentials), events),
       attachAll: (id) => attachments.attachAll(id),
       detachAll: () => attachments.detachAll(),
-      serve: async (msg) => (await handleRequest(msg, { runners, items: { requestJson: async (id) => storedRequests.get(id) } })).answer,
+      serve: async (msg) => (await handleRequest(msg, { runners, items: { requestJson: async (id) => storedRequests.get(id) }, functions: trustingFunctions, codeDir: fixtures, warn: (l) => warnings.push(l) }))?.answer,
       info: (l) => infos.push(l),
       warn: (l) => warnings.push(l),
       backoffMs: () => 10,

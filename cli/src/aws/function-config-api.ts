@@ -15,6 +15,9 @@ export interface FunctionConfig {
   environment?: Record<string, string>;
   timeout: number;
   role: string;
+  /** Undefined for container-image functions. */
+  handler?: string;
+  memorySize: number;
 }
 
 /** What attach and detach write; every field is written as given. */
@@ -83,6 +86,8 @@ export function lambdaFunctionConfigApi(client: LambdaClient, sleep = (ms: numbe
         ...(raw.Environment?.Variables ? { environment: { ...raw.Environment.Variables } } : {}),
         timeout: raw.Timeout ?? 3,
         role: raw.Role ?? '',
+        ...(raw.Handler ? { handler: raw.Handler } : {}),
+        memorySize: raw.MemorySize ?? 128,
       };
     },
     async update(functionName, change) {

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { lambdaFunctionConfigApi } from '../aws/function-config-api.js';
 import { dynamoRequestItemReader } from '../aws/request-items.js';
 import { cloudFormationStackOutputsApi, loadHelperStack } from '../aws/stack-outputs.js';
 import { DynamoDbAnswerStore } from '../../../infra/websocket/dynamodb-answer-store.js';
 import { deliverAnswer } from '../debug/answer-delivery.js';
+import { AttachedFunctions } from '../debug/attached-functions.js';
 import { openWebSocket } from '../debug/connection.js';
 import { formatInvocation } from '../debug/invocation-log.js';
 import { presignWebSocketUrl } from '../debug/presign.js';
@@ -63,9 +65,12 @@ export async function runDebug(opts: DebugCommandOptions, host: DebugHost = proc
   const stack = await loadHelperStack(cloudFormationStackOutputsApi(clients.cloudFormation), opts.stack);
   const region = await resolvedRegion(clients.lambda);
   const sessionId = randomUUID();
-  const attachments = new SessionAttachments(makeAttacher(opts, stack, clients), opts.function, sessionId, opts.timeout !== undefined ? { timeout: opts.timeout } : {}, info, warn);
+  const functionConfigs = lambdaFunctionConfigApi(clients.lambda);
+  const served = new AttachedFunctions(sessionId, (name) => functionConfigs.get(name));
+  const attachments = new SessionAttachments(makeAttacher(opts, stack, clients), opts.function, sessionId, opts.timeout !== undefined ? { timeout: opts.timeout } : {}, info, warn, served);
+  const codeDir = resolve(opts.code);
   const runners = new RunnerPool({
-    codeDir: resolve(opts.code),
+    codeDir,
     python: { python: opts.python, ...(opts.debugpy ? { debugpy: opts.debugpy === true ? DEFAULT_DEBUGPY_ADDRESS : opts.debugpy } : {}) },
   });
   const items = dynamoRequestItemReader(clients.dynamo, stack.tableName);
@@ -82,9 +87,10 @@ export async function runDebug(opts: DebugCommandOptions, host: DebugHost = proc
     attachAll: (connectionId) => attachments.attachAll(connectionId),
     detachAll: () => attachments.detachAll(),
     serve: async (msg) => {
-      const { answer, record } = await handleRequest(msg, { runners, items });
-      for (const line of formatInvocation(record, answer, opts.verbose ?? false)) info(line);
-      return answer;
+      const handled = await handleRequest(msg, { runners, items, functions: served, codeDir, warn });
+      if (!handled) return undefined;
+      for (const line of formatInvocation(handled.record, handled.answer, opts.verbose ?? false)) info(line);
+      return handled.answer;
     },
     deliver: (answer, route) => deliverAnswer(answer, route, answerStore, warn),
     ...(host.observer ? { observer: host.observer } : {}),

@@ -1,5 +1,6 @@
 import type { AttachOptions, Attacher } from '../attach/attacher.js';
 import { describeError, FunctionNotFoundError } from '../errors.js';
+import type { AttachedFunctions } from './attached-functions.js';
 
 /**
  * The functions one debug session attaches: attached (again) to each new connection id, and
@@ -19,6 +20,8 @@ export class SessionAttachments {
     private readonly options: AttachOptions,
     private readonly info: (line: string) => void,
     private readonly warn: (line: string) => void,
+    /** Told each function's configuration once attached, so requests run by what Lambda says, not by the message. */
+    private readonly served?: Pick<AttachedFunctions, 'record' | 'forget'>,
   ) {}
 
   attachAll(connectionId: string): Promise<void> {
@@ -42,6 +45,7 @@ export class SessionAttachments {
       // Recorded before trying: a failure half way may have changed the function already.
       this.attached.add(name);
       const result = await this.attacher.attach(name, { sessionId: this.sessionId, connectionId }, this.options);
+      await this.served?.record(result.functionName);
       if (result.firstAttach) this.info(`attached ${result.functionName} (${result.runtime}, layer ${result.layerArn})`);
     }
   }
@@ -51,6 +55,7 @@ export class SessionAttachments {
       try {
         const result = await this.attacher.detach(name);
         this.attached.delete(name);
+        this.served?.forget(result.functionName);
         if (result.status === 'restored') this.info(`detached ${result.functionName}: configuration restored`);
       } catch (err) {
         if (err instanceof FunctionNotFoundError) continue;

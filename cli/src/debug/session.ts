@@ -15,8 +15,8 @@ export interface SessionDeps {
   attachAll(connectionId: string): Promise<void>;
   /** Detaches every function the session attached; never throws. */
   detachAll(): Promise<void>;
-  /** Runs one request's handler and returns the answer to send. */
-  serve(msg: DebuggerRequestMessage): Promise<DebuggerResponseMessage>;
+  /** Runs one request's handler and returns the answer to send; undefined: the request is not this session's to answer. */
+  serve(msg: DebuggerRequestMessage): Promise<DebuggerResponseMessage | undefined>;
   /** Sends an answer (default: as a WebSocket message). */
   deliver?(answer: DebuggerResponseMessage, route: AnswerRoute): Promise<AnswerDelivery>;
   observer?: SessionObserver;
@@ -166,6 +166,7 @@ export class DebugSession {
 
   private async answer(msg: DebuggerRequestMessage): Promise<void> {
     const answer = await this.deps.serve(msg);
+    if (answer === undefined) return;
     const { connection, connectionId } = this;
     try {
       if (!connection || !connectionId) throw new Error('not connected');
