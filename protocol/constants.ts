@@ -77,6 +77,12 @@ export const Env = {
   ExecWrapper: 'AWS_LAMBDA_EXEC_WRAPPER',
   /** Management endpoint the `$default` route replies through; default: the API the message came in on. */
   WebSocketManagementEndpoint: 'PLLDB_WEBSOCKET_MANAGEMENT_ENDPOINT',
+  /**
+   * Comma-separated IAM role ids (`AROA...`) of the `$default` route handler and the relay: the
+   * only senders whose queue messages the runtime believes (SQS reports `SenderId` as
+   * `{role id}:{session name}` for a role). Unset: every queue message only prompts a read of the item.
+   */
+  AnswerSenderIds: 'PLLDB_ANSWER_SENDER_IDS',
 } as const;
 
 /** The function's own credentials: redacted from the forwarded environment unless forwarding is on. */
@@ -114,7 +120,24 @@ export const StackOutput = {
   DebuggerRoleArn: 'DebuggerRoleArn',
   TableName: 'TableName',
   QueuePrefix: 'QueuePrefix',
+  /** Env.AnswerSenderIds's value: the role ids of the `$default` route handler and the relay. */
+  AnswerSenderIds: 'AnswerSenderIds',
 } as const;
 
 /** Inline policy `plldb attach` puts on a function's execution role (sts:AssumeRole on the debugger role). */
 export const ATTACH_POLICY_NAME = 'PLLDBAssumeDebuggerRole';
+
+/**
+ * Tag `plldb attach` keeps on an execution role while any function using that role is attached;
+ * the debugger role's trust policy admits only principals carrying it (aws:PrincipalTag).
+ */
+export const ATTACHED_ROLE_TAG = { key: 'plldb:attached', value: 'true' } as const;
+
+/**
+ * What each index projects besides its keys: only what its queries read (`$disconnect` filters
+ * GSI-ConnectionId on Status), so no request or environment is copied into an index.
+ */
+export const GSI_PROJECTED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  [GSI_SESSION_ID]: [],
+  [GSI_CONNECTION_ID]: [Attr.Status],
+};

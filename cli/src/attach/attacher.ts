@@ -12,7 +12,7 @@ export const MAX_LAYERS = 5;
 export const MAX_TIMEOUT_SECONDS = 900;
 
 /** The environment variables attach sets (and detach removes when it has nothing saved). */
-const PLLDB_ENV_KEYS: readonly string[] = [Env.ExecWrapper, Env.SessionId, Env.ConnectionId, Env.WebSocketApiEndpoint, Env.DebuggerRoleArn, Env.TableName];
+const PLLDB_ENV_KEYS: readonly string[] = [Env.ExecWrapper, Env.SessionId, Env.ConnectionId, Env.WebSocketApiEndpoint, Env.DebuggerRoleArn, Env.TableName, Env.AnswerSenderIds];
 
 /** The debugger connection a function is attached to. */
 export interface DebuggerTarget {
@@ -111,6 +111,7 @@ export class Attacher {
         [Env.WebSocketApiEndpoint]: stack.managementEndpoint,
         [Env.DebuggerRoleArn]: stack.debuggerRoleArn,
         [Env.TableName]: stack.tableName,
+        [Env.AnswerSenderIds]: stack.answerSenderIds,
       },
       timeout: options.timeout ?? fn.timeout,
     });
