@@ -87,6 +87,11 @@ export const Env = {
 
 /** The function's own credentials: redacted from the forwarded environment unless forwarding is on. */
 export const CREDENTIAL_ENV_VARS: readonly string[] = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
+/** Variable names that carry credentials (CREDENTIAL_ENV_VARS and their kin, e.g. the container credentials endpoint). */
+const CREDENTIAL_ENV_PATTERNS: readonly RegExp[] = [/^AWS_.*ACCESS_KEY/, /^AWS_SECRET/, /^AWS_SESSION_TOKEN$/, /^AWS_SECURITY_TOKEN$/, /^AWS_CONTAINER_/];
+export function isCredentialVariable(name: string): boolean {
+  return CREDENTIAL_ENV_PATTERNS.some((pattern) => pattern.test(name));
+}
 export const REDACTED = '[redacted by PLLDB; set PLLDB_FORWARD_CREDENTIALS=true to forward]';
 
 /** Where the layer puts the wrapper; the value of AWS_LAMBDA_EXEC_WRAPPER. */

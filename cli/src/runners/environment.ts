@@ -1,4 +1,4 @@
-import type { InvocationContextData } from '../../../protocol/index.js';
+import { isCredentialVariable, type InvocationContextData } from '../../../protocol/index.js';
 
 /** A function's configuration as `plldb debug` read it from Lambda (never from a request message). */
 export interface TrustedFunctionConfig {
@@ -33,15 +33,10 @@ const DENIED: readonly RegExp[] = [
   /^_AWS_XRAY_/,
   /^DEBUGGER_/,
   /^PLLDB_/,
-  /^AWS_.*ACCESS_KEY/,
-  /^AWS_SECRET/,
-  /^AWS_SESSION_TOKEN$/,
-  /^AWS_SECURITY_TOKEN$/,
-  /^AWS_CONTAINER_/,
 ];
 
 export function isDeniedVariable(name: string): boolean {
-  return DENIED.some((pattern) => pattern.test(name));
+  return isCredentialVariable(name) || DENIED.some((pattern) => pattern.test(name));
 }
 
 /**
