@@ -67,6 +67,7 @@ describe('attach', () => {
       [Env.WebSocketApiEndpoint]: OUTPUTS[StackOutput.WebSocketManagementEndpoint],
       [Env.DebuggerRoleArn]: OUTPUTS[StackOutput.DebuggerRoleArn],
       [Env.TableName]: 'PLLDBDebugger',
+      [Env.AnswerSenderIds]: OUTPUTS[StackOutput.AnswerSenderIds],
     });
     expect(JSON.parse(aws.policies.get(`f-role/${ATTACH_POLICY_NAME}`)!)).toEqual(JSON.parse(assumeRolePolicy(OUTPUTS[StackOutput.DebuggerRoleArn]!)));
   });

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { lambdaFunctionConfigApi } from '../aws/function-config-api.js';
 import { dynamoRequestItemReader } from '../aws/request-items.js';
 import { cloudFormationStackOutputsApi, loadHelperStack } from '../aws/stack-outputs.js';
-import { DynamoDbAnswerStore } from '../../../infra/websocket/dynamodb-answer-store.js';
+import { DynamoDbAnswerWriter } from '../../../protocol/answer-write.js';
 import { deliverAnswer } from '../debug/answer-delivery.js';
 import { AttachedFunctions } from '../debug/attached-functions.js';
 import { openWebSocket } from '../debug/connection.js';
@@ -75,7 +75,7 @@ export async function runDebug(opts: DebugCommandOptions, host: DebugHost = proc
   });
   const items = dynamoRequestItemReader(clients.dynamo, stack.tableName);
   // Answers too large for a WebSocket message are written into the item with the user's credentials.
-  const answerStore = new DynamoDbAnswerStore(clients.dynamo, stack.tableName);
+  const answerStore = new DynamoDbAnswerWriter(clients.dynamo, stack.tableName);
 
   const session = new DebugSession({
     connect: async (events) => {

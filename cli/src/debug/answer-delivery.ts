@@ -6,10 +6,10 @@ import {
   answerFromMessage,
   type DebuggerResponseMessage,
 } from '../../../protocol/index.js';
-import type { AnswerStore, CurrentItem } from '../../../infra/websocket/ports.js';
+import type { CurrentItem, DynamoDbAnswerWriter } from '../../../protocol/answer-write.js';
 
 /** The one table write the debugger needs: the `$default` route's conditional answer write. */
-export type AnswerWriter = Pick<AnswerStore, 'storeAnswer'>;
+export type AnswerWriter = Pick<DynamoDbAnswerWriter, 'storeAnswer'>;
 import { explainAwsError } from '../errors.js';
 import { answerMessage } from './request-handler.js';
 import { runtimeError } from '../runners/lambda-error.js';
