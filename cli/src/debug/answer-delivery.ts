@@ -7,12 +7,12 @@ import {
   type DebuggerResponseMessage,
 } from '../../../protocol/index.js';
 import type { CurrentItem, DynamoDbAnswerWriter } from '../../../protocol/answer-write.js';
-
-/** The one table write the debugger needs: the `$default` route's conditional answer write. */
-export type AnswerWriter = Pick<DynamoDbAnswerWriter, 'storeAnswer'>;
 import { explainAwsError } from '../errors.js';
 import { answerMessage } from './request-handler.js';
 import { runtimeError } from '../runners/lambda-error.js';
+
+/** The one table write the debugger needs: the `$default` route's conditional answer write (protocol/answer-write.ts). */
+export type AnswerWriter = Pick<DynamoDbAnswerWriter, 'storeAnswer'>;
 
 /** Where an answer can go: the session's WebSocket connection, known to the API by this id. */
 export interface AnswerRoute {
