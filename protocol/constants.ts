@@ -96,6 +96,12 @@ export const Env = {
    * holds the function, so detach and status work from any machine.
    */
   Attachment: 'PLLDB_ATTACHMENT',
+  /**
+   * Comma-separated IAM role ids (`AROA...`) of the `$default` route handler and the relay: the
+   * only senders whose queue messages the runtime believes (SQS reports `SenderId` as
+   * `{role id}:{session name}` for a role). Unset: every queue message only prompts a read of the item.
+   */
+  AnswerSenderIds: 'PLLDB_ANSWER_SENDER_IDS',
 } as const;
 
 /** Values of PLLDB_WHEN_DISCONNECTED. */
@@ -119,6 +125,11 @@ export const TRAFFIC_ENV_VARS: readonly string[] = [Env.WhenDisconnected, Env.Ro
 
 /** The function's own credentials: redacted from the forwarded environment unless forwarding is on. */
 export const CREDENTIAL_ENV_VARS: readonly string[] = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
+/** Variable names that carry credentials (CREDENTIAL_ENV_VARS and their kin, e.g. the container credentials endpoint). */
+const CREDENTIAL_ENV_PATTERNS: readonly RegExp[] = [/^AWS_.*ACCESS_KEY/, /^AWS_SECRET/, /^AWS_SESSION_TOKEN$/, /^AWS_SECURITY_TOKEN$/, /^AWS_CONTAINER_/];
+export function isCredentialVariable(name: string): boolean {
+  return CREDENTIAL_ENV_PATTERNS.some((pattern) => pattern.test(name));
+}
 export const REDACTED = '[redacted by PLLDB; set PLLDB_FORWARD_CREDENTIALS=true to forward]';
 
 /** Where the layer puts the wrapper; the value of AWS_LAMBDA_EXEC_WRAPPER. */
@@ -152,6 +163,8 @@ export const StackOutput = {
   DebuggerRoleArn: 'DebuggerRoleArn',
   TableName: 'TableName',
   QueuePrefix: 'QueuePrefix',
+  /** Env.AnswerSenderIds's value: the role ids of the `$default` route handler and the relay. */
+  AnswerSenderIds: 'AnswerSenderIds',
 } as const;
 
 /** Inline policy `plldb attach` puts on a function's execution role (sts:AssumeRole on the debugger role). */
@@ -162,3 +175,13 @@ export const ATTACH_POLICY_NAME = 'PLLDBAssumeDebuggerRole';
  * detach removes it); the debugger role's trust policy admits only principals carrying it.
  */
 export const ATTACHED_ROLE_TAG = { key: 'plldb:attached', value: 'true' } as const;
+
+/**
+ * What each index projects besides its keys: only what its queries read (`$disconnect` filters
+ * GSI-ConnectionId on Status and reads SessionId; `plldb debug`'s connection switch filters
+ * GSI-SessionId on Status and ConnectionId), so no request or environment is copied into an index.
+ */
+export const GSI_PROJECTED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  [GSI_SESSION_ID]: [Attr.Status, Attr.ConnectionId],
+  [GSI_CONNECTION_ID]: [Attr.Status, Attr.SessionId],
+};

@@ -9,3 +9,4 @@ export * from './stream-filter.js';
 export * from './event-pattern.js';
 export * from './session-item.js';
 export * from './attachment.js';
+export * from './iam.js';

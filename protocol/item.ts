@@ -31,6 +31,7 @@ export interface RequestItem {
   SessionId: string;
   ConnectionId: string;
   Request: string;
+  /** The function's variable names, each mapped to "": values never rest in the table (they travel only in the request message). */
   EnvironmentVariables: Record<string, string>;
   QueueName: string;
   Status: StatusValue;

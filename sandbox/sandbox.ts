@@ -13,7 +13,7 @@ import {
 import { DynamoDbService } from './dynamodb/dynamodb-service.js';
 import { createPlldbTable } from './dynamodb/plldb-table.js';
 import { WebSocketApi } from './apigateway/websocket-api.js';
-import { SANDBOX_ACCOUNT_ID, SANDBOX_CREDENTIALS, SANDBOX_LAYERS, SANDBOX_REGION, SANDBOX_STACK_NAME } from './constants.js';
+import { SANDBOX_ACCOUNT_ID, SANDBOX_CREDENTIALS, SANDBOX_LAYERS, SANDBOX_REGION, SANDBOX_ROLE_IDS, SANDBOX_STACK_NAME, SANDBOX_USER_ID } from './constants.js';
 import { ControlPlaneServer } from './control-plane/control-plane-server.js';
 import { EventSourceMapping, type EventSourceMappingStats, type BatchResponse } from './event-source-mapping.js';
 import { FunctionHost } from './lambda/function-host.js';
@@ -85,6 +85,14 @@ const CALLER_KEYS = {
   functions: 'AKIASANDBOXFUNCTIONS',
 } as const;
 const callerCredentials = (accessKeyId: string) => ({ accessKeyId, secretAccessKey: SANDBOX_CREDENTIALS.secretAccessKey });
+/** What SQS reports as SenderId for the sandbox's own callers: their execution role's session, named after the function. */
+const CALLER_SENDER_IDS: Record<string, string> = {
+  [CALLER_KEYS.relay]: `${SANDBOX_ROLE_IDS.relay}:${RELAY_FUNCTION_NAME}`,
+  [CALLER_KEYS['websocket-routes']]: `${SANDBOX_ROLE_IDS.routes}:${ROUTES_FUNCTION_NAME}`,
+  [CALLER_KEYS.functions]: `${SANDBOX_ROLE_IDS.functions}:sandbox-function`,
+};
+/** PLLDB_ANSWER_SENDER_IDS / the AnswerSenderIds output: the route handlers' and the relay's role ids. */
+const ANSWER_SENDER_IDS = `${SANDBOX_ROLE_IDS.routes},${SANDBOX_ROLE_IDS.relay}`;
 
 /**
  * The whole PLLDB world on 127.0.0.1: DynamoDB with the request table and its stream, SQS, STS,
@@ -123,7 +131,7 @@ export class Sandbox {
     const common = { conditions: this.conditions, onRequest: this.metricsCollector.recordRequest.bind(this.metricsCollector) };
     const onRuntimeEvent = this.metricsCollector.recordRuntimeEvent.bind(this.metricsCollector);
     const dynamodb = new DynamoDbService(common);
-    const sqs = new SqsService({ ...common, ...(options.queueRecreateCooldownMs !== undefined ? { recreateCooldownMs: options.queueRecreateCooldownMs } : {}) });
+    const sqs = new SqsService({ ...common, senderIdOf: (key) => this.senderIdOf(key), ...(options.queueRecreateCooldownMs !== undefined ? { recreateCooldownMs: options.queueRecreateCooldownMs } : {}) });
     const sts = new StsService(common);
     const hostOptions = { onRuntimeEvent, ...(options.onLog ? { onLog: options.onLog } : {}), ...(options.pythonCommand ? { pythonCommand: options.pythonCommand } : {}) };
     // Endpoints are known only once the services listen: hosts read the environment at each start.
@@ -229,6 +237,7 @@ export class Sandbox {
       [StackOutput.DebuggerRoleArn]: this.roleArn,
       [StackOutput.TableName]: this.tableName,
       [StackOutput.QueuePrefix]: DEFAULT_QUEUE_PREFIX,
+      [StackOutput.AnswerSenderIds]: ANSWER_SENDER_IDS,
     };
   }
 
@@ -239,6 +248,7 @@ export class Sandbox {
       [Env.SessionId]: sessionId,
       [Env.ConnectionId]: connectionId,
       [Env.WebSocketApiEndpoint]: this.services.webSocket.managementEndpoint,
+      [Env.AnswerSenderIds]: ANSWER_SENDER_IDS,
     };
   }
 
@@ -292,6 +302,15 @@ export class Sandbox {
     const session = this.services.sts.sessionArn(accessKeyId);
     if (session) return session.includes(`:assumed-role/${DEFAULT_ROLE_NAME}/`) ? 'debugger-role' : 'assumed-role';
     return 'client';
+  }
+
+  /**
+   * SQS's SenderId for an access key, as AWS reports it: `{role id}:{session name}` for a role
+   * session (the sandbox's own callers, credentials from STS), an IAM user's id otherwise.
+   */
+  senderIdOf(accessKeyId: string | undefined): string {
+    if (accessKeyId === undefined) return 'anonymous';
+    return CALLER_SENDER_IDS[accessKeyId] ?? this.services.sts.sessionUserId(accessKeyId) ?? SANDBOX_USER_ID;
   }
 
   /** Ends every server, function process and timer the sandbox started. */

@@ -4,8 +4,11 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { stackNames } from './names.js';
 import { PlldbStack } from './plldb-stack.js';
 
-/** Context keys: `cdk synth -c prefix=Dev -c stackName=MyPLLDB`. */
-export const ContextKey = { Prefix: 'prefix', StackName: 'stackName' } as const;
+/**
+ * Context keys: `cdk synth -c prefix=Dev -c stackName=MyPLLDB`; `-c tableKeyArn=arn:aws:kms:...`
+ * encrypts the request table with that KMS key instead of the AWS owned key.
+ */
+export const ContextKey = { Prefix: 'prefix', StackName: 'stackName', TableKeyArn: 'tableKeyArn' } as const;
 
 /**
  * The CDK app: one helper stack, checked with cdk-nag's AwsSolutions pack; acknowledged
@@ -16,7 +19,8 @@ export function createApp(props: AppProps = {}): { app: App; stack: PlldbStack }
   const prefix = contextString(app, ContextKey.Prefix) ?? '';
   const names = stackNames(prefix);
   const stackName = contextString(app, ContextKey.StackName) ?? names.stackName;
-  const stack = new PlldbStack(app, stackName, { stackName, names });
+  const tableEncryptionKeyArn = contextString(app, ContextKey.TableKeyArn);
+  const stack = new PlldbStack(app, stackName, { stackName, names, ...(tableEncryptionKeyArn !== undefined ? { tableEncryptionKeyArn } : {}) });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
   return { app, stack };
 }

@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ROLE_EXTERNAL_ID } from '../../protocol/index.js';
+import { ATTACHED_ROLE_TAG, ROLE_EXTERNAL_ID, RuntimeActions } from '../../protocol/index.js';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { grantPostToConnection, grantQueues } from './policies.js';
 import type { RequestTable } from './request-table.js';
@@ -13,24 +13,12 @@ export interface DebuggerRoleProps {
   webSocketStageName: string;
 }
 
-/** Queue actions the runtime needs for its per-invocation queue's whole life. */
-export const RUNTIME_QUEUE_ACTIONS = [
-  'sqs:CreateQueue',
-  'sqs:GetQueueUrl',
-  'sqs:GetQueueAttributes',
-  'sqs:SendMessage',
-  'sqs:ReceiveMessage',
-  'sqs:DeleteMessage',
-  'sqs:DeleteQueue',
-];
-
-/** Item actions of the runtime (write, poll, record delivery) and the CLI (read, query by session/connection). */
-export const TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'];
-
 /**
- * The role a debugged function's runtime and a developer's CLI assume. Any principal of the
- * account may assume it if its own policy allows and it sends the external id; the role can
- * touch only this stack's table, queues and WebSocket connections.
+ * The role a debugged function's runtime assumes. Only principals of this account that carry the
+ * tag `plldb attach` keeps on the execution roles of attached functions may assume it, and only
+ * with the external id; it grants only the calls the runtime makes, on this stack's table,
+ * PLLDB's queues and this API stage's connections (the runtime narrows the connections further
+ * with a session policy).
  */
 export class DebuggerRole extends Construct {
   readonly role: iam.Role;
@@ -39,11 +27,13 @@ export class DebuggerRole extends Construct {
     super(scope, id);
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,
-      description: 'PLLDB: assumed by debugged functions and the plldb CLI',
-      assumedBy: new iam.AccountRootPrincipal().withConditions({ StringEquals: { 'sts:ExternalId': ROLE_EXTERNAL_ID } }),
+      description: 'PLLDB: assumed by the runtime of debugged functions',
+      assumedBy: new iam.AccountRootPrincipal().withConditions({
+        StringEquals: { 'sts:ExternalId': ROLE_EXTERNAL_ID, [`aws:PrincipalTag/${ATTACHED_ROLE_TAG.key}`]: ATTACHED_ROLE_TAG.value },
+      }),
     });
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: TABLE_ACTIONS, resources: props.table.arnsWithIndexes }));
-    grantQueues(this.role, props.queuePrefix, RUNTIME_QUEUE_ACTIONS);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...RuntimeActions.table], resources: [props.table.table.tableArn] }));
+    grantQueues(this.role, props.queuePrefix, [...RuntimeActions.queue]);
     grantPostToConnection(this.role, props.webSocketApi, props.webSocketStageName);
   }
 }

@@ -1,7 +1,7 @@
-import { CfnOutput, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { StackOutput } from '../../protocol/index.js';
+import { Env, StackOutput } from '../../protocol/index.js';
 import { DebuggerRole } from './debugger-role.js';
 import { DebuggerLayers } from './layers.js';
 import type { StackNames } from './names.js';
@@ -12,6 +12,8 @@ import { DebuggerWebSocketApi } from './websocket-api.js';
 
 export interface PlldbStackProps extends StackProps {
   names: StackNames;
+  /** KMS key ARN for the request table; unset: the AWS owned key. */
+  tableEncryptionKeyArn?: string;
 }
 
 /**
@@ -29,7 +31,10 @@ export class PlldbStack extends Stack {
   constructor(scope: Construct, id: string, props: PlldbStackProps) {
     super(scope, id, { description: 'PLLDB: debug deployed Lambda functions from your machine', ...props });
     const { names } = props;
-    this.requestTable = new RequestTable(this, 'Requests', { tableName: names.tableName });
+    this.requestTable = new RequestTable(this, 'Requests', {
+      tableName: names.tableName,
+      ...(props.tableEncryptionKeyArn !== undefined ? { encryptionKeyArn: props.tableEncryptionKeyArn } : {}),
+    });
     this.webSocket = new DebuggerWebSocketApi(this, 'WebSocket', { apiName: names.webSocketApiName, table: this.requestTable, queuePrefix: names.queuePrefix });
     this.debuggerRole = new DebuggerRole(this, 'Debugger', {
       roleName: names.roleName,
@@ -40,6 +45,7 @@ export class PlldbStack extends Stack {
     });
     this.relay = new StreamRelay(this, 'StreamRelay', { table: this.requestTable, queuePrefix: names.queuePrefix });
     this.layers = new DebuggerLayers(this, 'Layers', { resourcePrefix: names.resourcePrefix });
+    for (const role of [this.debuggerRole.role, this.webSocket.handler.role, this.relay.role]) this.requestTable.grantKeyUse(role);
     this.sweeper = new QueueSweeper(this, 'QueueSweeper', { queuePrefix: names.queuePrefix });
 
     const outputs: Record<keyof typeof StackOutput, [string, string]> = {
@@ -51,6 +57,10 @@ export class PlldbStack extends Stack {
       DebuggerRoleArn: [this.debuggerRole.role.roleArn, 'Role the runtime and the CLI assume (external id required)'],
       TableName: [this.requestTable.table.tableName, 'Request table'],
       QueuePrefix: [names.queuePrefix, 'Name prefix of the per-invocation queues'],
+      AnswerSenderIds: [
+        Fn.join(',', [this.webSocket.handler.role.roleId, this.relay.role.roleId]),
+        `Role ids of the $default route and the relay, the only senders the runtime believes on its queue (${Env.AnswerSenderIds})`,
+      ],
     };
     for (const [key, [value, description]] of Object.entries(outputs)) {
       new CfnOutput(this, StackOutput[key as keyof typeof StackOutput], { value, description });

@@ -15,6 +15,8 @@ const MAX_RECORD_AGE = Duration.minutes(15);
 /** The stream relay: answers written to the table -> the invocation's queue. */
 export class StreamRelay extends Construct {
   readonly function: lambda.Function;
+  /** Its execution role: the SenderId of what it puts on an invocation's queue. */
+  readonly role: iam.Role;
   /** Where batches that kept failing are described (stream positions, not the answers). */
   readonly failures: sqs.Queue;
 
@@ -27,6 +29,7 @@ export class StreamRelay extends Construct {
       environment: { [Env.TableName]: props.table.table.tableName },
     });
     this.function = relay.function;
+    this.role = relay.role;
     grantQueues(relay.role, props.queuePrefix, ['sqs:GetQueueUrl', 'sqs:SendMessage']);
     // The relay reads an item's status when its queue is gone (finished invocation, or not yet there).
     relay.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.table.table.tableArn] }));

@@ -1,25 +1,11 @@
 import type { ApiReply } from '../../protocol/index.js';
+import type { QueueRef, StoreOutcome } from '../../protocol/answer-write.js';
 
-/** Where an invocation's queue is: its URL when known, else its name (the item records the name). */
-export interface QueueRef {
-  url?: string;
-  name?: string;
-}
-
-/** What the item looked like when a conditional write was refused (undefined: no such item). */
-export interface CurrentItem {
-  connectionId?: string;
-  status?: string;
-}
-
-export type StoreOutcome = { kind: 'stored'; queue: QueueRef | undefined } | { kind: 'refused'; current: CurrentItem | undefined };
+export type { CurrentItem, QueueRef, StoreOutcome } from '../../protocol/answer-write.js';
 
 /** The request table, as far as the `$default` route needs it. */
 export interface AnswerStore {
-  /**
-   * Writes the answer attributes and Status RESPONDED only if the item exists, belongs to
-   * `connectionId` and is still PENDING; otherwise changes nothing and says what the item is.
-   */
+  /** The shared conditional answer write (protocol/answer-write.ts): stored, or refused with what the item is. */
   storeAnswer(requestId: string, connectionId: string, attributes: Record<string, string | number>): Promise<StoreOutcome>;
   /** The connection's invocations that are still PENDING (GSI-ConnectionId), with their session. */
   pendingRequests(connectionId: string): Promise<PendingRequest[]>;

@@ -23,6 +23,10 @@ export interface RuntimeConfig {
   tableName: string;
   queuePrefix: string;
   forwardCredentials: boolean;
+  /** AWS_REGION: the region of the session policy's connection ARN. */
+  region: string;
+  /** Role ids whose queue messages are believed (the `$default` route and the relay); empty: none. */
+  answerSenderIds: string[];
   poll: PollTuning;
   deadlineMarginMs: number;
   /** How to raise the timeout, naming the command that attached the function (timeout errors end with it). */
@@ -65,6 +69,8 @@ export function loadConfig(env: Environment): RuntimeConfig {
     tableName: env[Env.TableName] || DEFAULT_TABLE_NAME,
     queuePrefix,
     forwardCredentials: env[Env.ForwardCredentials] === 'true',
+    region: env.AWS_REGION ?? '',
+    answerSenderIds: (env[Env.AnswerSenderIds] ?? '').split(',').map((id) => id.trim()).filter((id) => id !== ''),
     poll: {
       fastMs: positiveInt(env, Env.PollFastMs, 100),
       fastForMs: positiveInt(env, Env.PollFastForMs, 3000),

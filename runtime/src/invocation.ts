@@ -64,6 +64,7 @@ export async function handleInvocation(next: NextInvocation, deps: InvocationDep
           readAnswer: async (signal) => answerIn(await edges.store.get(requestId, signal)),
           queueUrl,
           receive: (url, signal) => edges.queues.receive(url, signal),
+          answerSenderIds: config.answerSenderIds,
         },
       }),
     );

@@ -1,11 +1,11 @@
 import { gzipSync } from 'node:zlib';
 import {
   Attr,
-  CREDENTIAL_ENV_VARS,
   DYNAMODB_ITEM_LIMIT_BYTES,
   REDACTED,
   Status,
   WEBSOCKET_MESSAGE_LIMIT_BYTES,
+  isCredentialVariable,
   type DebuggerRequestMessage,
   type InvocationContextData,
 } from '../../protocol/index.js';
@@ -27,7 +27,7 @@ export function forwardedEnvironment(env: Record<string, string | undefined>, fo
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) continue;
-    out[name] = !forwardCredentials && CREDENTIAL_ENV_VARS.includes(name) ? REDACTED : value;
+    out[name] = !forwardCredentials && isCredentialVariable(name) ? REDACTED : value;
   }
   return out;
 }
@@ -53,7 +53,8 @@ export function requestItem(
     [Attr.RequestId]: inv.requestId,
     [Attr.SessionId]: config.sessionId,
     [Attr.ConnectionId]: config.connectionId,
-    [Attr.EnvironmentVariables]: environment,
+    // Names only: a value (a database password, an API key) would rest in the table, its stream and its backups.
+    [Attr.EnvironmentVariables]: Object.fromEntries(Object.keys(environment).map((name) => [name, ''])),
     [Attr.QueueName]: queueName,
     [Attr.Status]: Status.Pending,
     [Attr.CreatedAt]: Math.round(nowMs),

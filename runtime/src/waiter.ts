@@ -1,7 +1,7 @@
 import { EMPTY, Observable, catchError, concatMap, defer, filter, from, map, merge, of, repeat, retry, switchMap, take, throwError, timer } from 'rxjs';
 import { DeliveredVia, ProtocolError, decodeQueueMessage, type Answer, type DeliveredViaValue } from '../../protocol/index.js';
 import type { PollTuning } from './config.js';
-import { QueueMissingError } from './aws/ports.js';
+import { QueueMissingError, type ReceivedMessage } from './aws/ports.js';
 import type { Logger } from './logger.js';
 
 /** A new queue may take about a second before ReceiveMessage finds it. */
@@ -15,8 +15,14 @@ export interface AnswerSources {
   readAnswer(signal: AbortSignal): Promise<Answer | undefined>;
   /** The invocation's queue URL; undefined when CreateQueue failed (already logged). */
   queueUrl: Promise<string | undefined>;
-  /** One long poll of the queue: the message bodies. */
-  receive(queueUrl: string, signal: AbortSignal): Promise<string[]>;
+  /** One long poll of the queue: the messages and their senders. */
+  receive(queueUrl: string, signal: AbortSignal): Promise<ReceivedMessage[]>;
+  /**
+   * Role ids (`AROA...`) whose messages are believed: the `$default` route and the relay. A
+   * message from anyone else (SenderId `{role id}:{session}` not among them) only prompts a read
+   * of the item, whose answer the route wrote under its ownership check.
+   */
+  answerSenderIds: readonly string[];
 }
 
 export interface WaitOptions {
@@ -97,8 +103,8 @@ function sqsArm(requestId: string, sources: AnswerSources, queue: QueueState, lo
         ? EMPTY
         : abortable((signal) => receive(url, signal)).pipe(retry({ count: QUEUE_MISSING_RETRIES, delay: missing }), repeat()),
     ),
-    concatMap((bodies) => from(bodies)),
-    concatMap((body) => answerOf(requestId, body, sources, logger)),
+    concatMap((messages) => from(messages)),
+    concatMap((message) => answerOf(requestId, message, sources, logger)),
     catchError((err) => {
       queue.listening = false;
       once.log('WARN', 'sqs_arm_degraded', { error: errorName(err) });
@@ -107,11 +113,17 @@ function sqsArm(requestId: string, sources: AnswerSources, queue: QueueState, lo
   );
 }
 
-/** The answer a queue message carries: inline, or (pointer) read from the item. */
-function answerOf(requestId: string, body: string, sources: AnswerSources, logger: Logger): Observable<Answer> {
+/** Whether SQS's SenderId names one of the believed roles (for a role session it is `{role id}:{session name}`). */
+export function isBelievedSender(senderId: string | undefined, answerSenderIds: readonly string[]): boolean {
+  const roleId = senderId?.split(':')[0];
+  return roleId !== undefined && roleId !== '' && answerSenderIds.includes(roleId);
+}
+
+/** The answer a queue message carries: inline from a believed sender, else (or a pointer) read from the item. */
+function answerOf(requestId: string, received: ReceivedMessage, sources: AnswerSources, logger: Logger): Observable<Answer> {
   let message;
   try {
-    message = decodeQueueMessage(body);
+    message = decodeQueueMessage(received.body);
   } catch (err) {
     logger.log('WARN', 'queue_message_ignored', { requestId, reason: err instanceof ProtocolError ? err.message : errorName(err) });
     return EMPTY;
@@ -120,7 +132,11 @@ function answerOf(requestId: string, body: string, sources: AnswerSources, logge
     logger.log('WARN', 'queue_message_ignored', { requestId, reason: `message for request ${message.requestId}` });
     return EMPTY;
   }
-  if (message.type === 'answer') return of(message.answer);
+  const believed = isBelievedSender(received.senderId, sources.answerSenderIds);
+  if (message.type === 'answer' && believed) return of(message.answer);
+  if (!believed && sources.answerSenderIds.length > 0) {
+    logger.log('WARN', 'queue_message_ignored', { requestId, reason: 'sender is neither the $default route nor the relay: reading the item instead', senderId: received.senderId ?? 'unknown' });
+  }
   return abortable((signal) => sources.readAnswer(signal)).pipe(filter((a): a is Answer => a !== undefined));
 }
 

@@ -12,6 +12,8 @@ import { Queue, decodeReceiptHandle, type StoredMessage } from './queue.js';
 export interface SqsServiceOptions extends ServiceOptions {
   /** How long a deleted queue's name stays refused (QueueDeletedRecently); SQS: 60 s. */
   recreateCooldownMs?: number;
+  /** The SenderId SQS records for a caller's access key (default: the key itself). */
+  senderIdOf?: (accessKeyId: string | undefined) => string;
 }
 
 type Input = Record<string, unknown>;
@@ -83,19 +85,20 @@ export class SqsService {
     const raw = await readBody(req);
     const target = String(req.headers['x-amz-target'] ?? '');
     const [service, name = ''] = target.split('.');
-    const senderId = accessKeyOf(req);
+    const accessKeyId = accessKeyOf(req);
     const input = parseInput(raw);
-    this.options.onRequest?.({ service: 'SQS', operation: name, accessKeyId: senderId, ...queueNameIn(input) });
+    this.options.onRequest?.({ service: 'SQS', operation: name, accessKeyId, ...queueNameIn(input) });
     await this.conditions.delayCall(signal);
     try {
       const operation = this.operations[name];
       if (req.method !== 'POST' || service !== 'AmazonSQS' || !operation) {
         throw new SqsError('InvalidAction', `The sandbox SQS speaks the JSON protocol (POST / with X-Amz-Target AmazonSQS.<Operation>); "${target}" is not an operation it knows.`);
       }
-      const injected = this.conditions.sqsFailureFor(name, senderId);
+      const injected = this.conditions.sqsFailureFor(name, accessKeyId);
       if (injected) throw injectedError(injected);
       if (input === undefined) throw new SqsError('SerializationException', 'The request body must be a JSON object.');
-      const output = await operation(input, signal, senderId ?? 'anonymous');
+      const senderId = this.options.senderIdOf?.(accessKeyId) ?? accessKeyId ?? 'anonymous';
+      const output = await operation(input, signal, senderId);
       send(res, 200, { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId() }, JSON.stringify(output));
     } catch (error) {
       if (!(error instanceof SqsError)) throw error;

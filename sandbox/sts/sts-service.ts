@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_ROLE_NAME, ROLE_EXTERNAL_ID } from '../../protocol/index.js';
 import { HttpService, closeSignal, readBody, send } from '../common/http-service.js';
@@ -6,6 +6,7 @@ import { randomAlnum, requestId } from '../common/ids.js';
 import { accessKeyOf } from '../common/sigv4.js';
 import { escapeXml } from '../common/xml.js';
 import type { SandboxConditions } from '../latency.js';
+import { SANDBOX_USER_ID } from '../constants.js';
 import { resolveServiceOptions, type ServiceOptions } from '../common/service-options.js';
 
 export interface StsRole {
@@ -70,6 +71,11 @@ export class StsService {
     this.roles.set(role.arn, role);
   }
 
+  /** The `{role id}:{session name}` of an issued access key id (SQS's SenderId for it). */
+  sessionUserId(accessKeyId: string): string | undefined {
+    return this.sessions.get(accessKeyId)?.userId;
+  }
+
   /** The assumed-role ARN an issued access key id belongs to. */
   sessionArn(accessKeyId: string): string | undefined {
     return this.sessions.get(accessKeyId)?.arn;
@@ -115,7 +121,7 @@ export class StsService {
       throw new StsError(code, `User: ${this.callerArn(callerKey)} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
     }
     const roleName = roleArn.split('/').pop() as string;
-    const roleId = `AROA${randomAlnum(17)}`;
+    const roleId = roleIdOf(roleArn);
     const accessKeyId = `ASIA${randomAlnum(16)}`;
     const session = { arn: `arn:aws:sts::${this.accountId}:assumed-role/${roleName}/${sessionName}`, userId: `${roleId}:${sessionName}` };
     this.sessions.set(accessKeyId, session);
@@ -130,11 +136,16 @@ export class StsService {
 
   private callerIdentity(callerKey: string | undefined): string {
     const session = callerKey ? this.sessions.get(callerKey) : undefined;
-    const userId = session?.userId ?? 'AIDASANDBOXUSER00000';
+    const userId = session?.userId ?? SANDBOX_USER_ID;
     return `<Arn>${escapeXml(this.callerArn(callerKey))}</Arn><UserId>${escapeXml(userId)}</UserId><Account>${this.accountId}</Account>`;
   }
 
   private callerArn(callerKey: string | undefined): string {
     return (callerKey && this.sessions.get(callerKey)?.arn) ?? `arn:aws:iam::${this.accountId}:user/sandbox`;
   }
+}
+
+/** A role's unique id: fixed for the role, as IAM's is (`AROA` + 17 characters). */
+export function roleIdOf(roleArn: string): string {
+  return `AROA${createHash('sha256').update(roleArn).digest('hex').slice(0, 17).toUpperCase()}`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Attr, DYNAMODB_ITEM_LIMIT_BYTES, WEBSOCKET_MESSAGE_LIMIT_BYTES, type DebuggerResponseMessage } from '../../protocol/index.js';
-import type { StoreOutcome } from '../../infra/websocket/ports.js';
+import type { StoreOutcome } from '../../protocol/answer-write.js';
 import { RESULT_TOO_LARGE_ERROR_TYPE, deliverAnswer, type AnswerWriter } from '../../cli/src/debug/answer-delivery.js';
 
 /** An item store that keeps what it is asked to write, or answers as told. */

@@ -87,6 +87,7 @@ describe('attach', () => {
       [Env.WebSocketApiEndpoint]: OUTPUTS[StackOutput.WebSocketManagementEndpoint],
       [Env.DebuggerRoleArn]: OUTPUTS[StackOutput.DebuggerRoleArn],
       [Env.TableName]: 'PLLDBDebugger',
+      [Env.AnswerSenderIds]: OUTPUTS[StackOutput.AnswerSenderIds],
     });
     expect(JSON.parse(record!)).toMatchObject({ sessionId: 'session-1', connectionId: 'conn-1', layerArn: layer, timeout: { before: 3, set: 600 }, addedEnv: expect.arrayContaining([Env.SessionId]) });
     expect(JSON.parse(policyOf('f-role')!)).toEqual(JSON.parse(assumeRolePolicy(OUTPUTS[StackOutput.DebuggerRoleArn]!)));

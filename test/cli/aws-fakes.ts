@@ -26,6 +26,7 @@ export const STACK_OUTPUTS: Record<string, string> = {
   [StackOutput.WebSocketManagementEndpoint]: 'https://abc.execute-api.us-east-1.amazonaws.com/prod',
   [StackOutput.DebuggerRoleArn]: `arn:aws:iam::${ACCOUNT}:role/PLLDBDebuggerRole`,
   [StackOutput.TableName]: 'PLLDBDebugger',
+  [StackOutput.AnswerSenderIds]: 'AROAROUTESROLE0000000,AROARELAYROLE00000000',
 };
 
 /** A function configuration as Lambda returns it. */

@@ -44,8 +44,8 @@ describe('plldb debug (mocked AWS, WebSocket API stand-in)', () => {
   });
 
   it('attaches, serves Node.js and Python invocations, and restores both functions on SIGTERM', async () => {
-    const nodeFn = functionConfig('node-fn', { Environment: { Variables: { GREETING: 'hi' } }, Timeout: 10 });
-    const pyFn = functionConfig('py-fn', { Runtime: 'python3.12', Architectures: ['arm64'] });
+    const nodeFn = functionConfig('node-fn', { Environment: { Variables: { GREETING: 'hi' } }, Timeout: 10, Handler: 'node/index.handler' });
+    const pyFn = functionConfig('py-fn', { Runtime: 'python3.12', Architectures: ['arm64'], Handler: 'python/app.handler' });
     aws.addFunction(nodeFn);
     aws.addFunction(pyFn);
     await runDebug({ function: ['node-fn', 'py-fn'], code: examples, stack: DEFAULT_STACK_NAME, python: 'python3', timeout: 900 }, host);
@@ -56,8 +56,10 @@ describe('plldb debug (mocked AWS, WebSocket API stand-in)', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^debugging node-fn, py-fn \(session [0-9a-f-]{36}, connection conn-1\)/));
     expect(aws.recordedConnections).toEqual(['conn-1']);
 
-    api.send('conn-1', request('req-node', 'node/index.handler', 'nodejs22.x', { name: 'Ada' }));
-    api.send('conn-1', request('req-py', 'python/app.handler', 'python3.12', { fail: true }));
+    // Requests name this session; handler and environment come from the functions' configuration.
+    const sessionId = aws.current('node-fn').Environment?.Variables?.[Env.SessionId] as string;
+    api.send('conn-1', request('req-node', 'node/index.handler', 'nodejs22.x', { name: 'Ada' }, { sessionId, lambdaFunctionName: 'node-fn' }));
+    api.send('conn-1', request('req-py', 'python/app.handler', 'python3.12', { fail: true }, { sessionId, lambdaFunctionName: 'py-fn' }));
     await waitFor(() => api.answers.length === 2);
     expect(JSON.parse(api.answers.find((a) => a.requestId === 'req-node')!.response!)).toMatchObject({ message: expect.stringContaining('Hello, Ada') });
     expect(api.answers.find((a) => a.requestId === 'req-py')).toMatchObject({ statusCode: 500, errorType: 'GreetingError' });

@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DebuggerRequestMessage } from '../../protocol/index.js';
 import type { AttachOptions, AttachResult, DebuggerTarget, DetachResult } from '../../cli/src/attach/attacher.js';
+import type { RequestTrust } from '../../cli/src/debug/attached-functions.js';
 import { openWebSocket } from '../../cli/src/debug/connection.js';
 import { ConnectionSwitch } from '../../cli/src/debug/connection-switch.js';
 import type { SessionConnections } from '../../cli/src/debug/session-connections.js';
@@ -18,6 +20,13 @@ import { FakeApi } from './fake-api.js';
 
 const fixtures = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures');
 const credentials = async () => ({ accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' });
+/** These tests are about the session's mechanics: each request runs by the configuration its message describes (request-trust.test.ts covers the trust boundary). */
+const trustingFunctions = {
+  trust: async (msg: DebuggerRequestMessage): Promise<RequestTrust> => ({
+    kind: 'serve',
+    fn: { name: msg.lambdaFunctionName, arn: msg.invokedFunctionArn, handler: msg.handler, runtime: msg.runtime, memorySize: 128, environment: msg.environmentVariables },
+  }),
+};
 
 /** The session's connections as a table would keep them: what was recorded and moved, in order. */
 class RecordedConnections implements SessionConnections {
@@ -77,7 +86,7 @@ describe('debug session against a WebSocket API stand-in', () => {
       attachAll: (id) => attachments.attachAll(id),
       connections: switchEvery(),
       detachAll: () => attachments.detachAll(),
-      serve: async (msg) => (await handleRequest(msg, { runners, items: { requestJson: async (id) => storedRequests.get(id) } })).answer,
+      serve: async (msg) => (await handleRequest(msg, { runners, items: { requestJson: async (id) => storedRequests.get(id) }, functions: trustingFunctions, codeDir: fixtures, warn: (l) => warnings.push(l) }))?.answer,
       info: (l) => infos.push(l),
       warn: (l) => warnings.push(l),
       backoffMs: () => 10,

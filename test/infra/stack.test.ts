@@ -46,19 +46,35 @@ function assetFolder(type: string, props: Record<string, unknown>): string {
 }
 
 describe('the request table', () => {
-  it('has the contract key, both indexes, TTL, on-demand billing, encryption and PITR', () => {
+  it('has the contract key, both indexes projecting only what is queried, TTL, on-demand billing and PITR', () => {
     synth.template.hasResourceProperties('AWS::DynamoDB::Table', {
       TableName: DEFAULT_TABLE_NAME,
       KeySchema: [{ AttributeName: Attr.RequestId, KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
-      SSESpecification: { SSEEnabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: Attr.ExpiresAt, Enabled: true },
       GlobalSecondaryIndexes: [
-        { IndexName: GSI_SESSION_ID, KeySchema: [{ AttributeName: Attr.SessionId, KeyType: 'HASH' }, { AttributeName: Attr.RequestId, KeyType: 'RANGE' }] },
-        { IndexName: GSI_CONNECTION_ID, KeySchema: [{ AttributeName: Attr.ConnectionId, KeyType: 'HASH' }, { AttributeName: Attr.RequestId, KeyType: 'RANGE' }] },
-      ].map((gsi) => Match.objectLike(gsi)),
+        {
+          IndexName: GSI_SESSION_ID,
+          KeySchema: [{ AttributeName: Attr.SessionId, KeyType: 'HASH' }, { AttributeName: Attr.RequestId, KeyType: 'RANGE' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+        {
+          IndexName: GSI_CONNECTION_ID,
+          KeySchema: [{ AttributeName: Attr.ConnectionId, KeyType: 'HASH' }, { AttributeName: Attr.RequestId, KeyType: 'RANGE' }],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [Attr.Status] },
+        },
+      ],
     });
+  });
+
+  it('is encrypted with the AWS owned key (no KMS key, no KMS permissions) unless a key is given', () => {
+    // SSEEnabled false: DynamoDB's AWS owned key (CloudFormation's SSESpecification).
+    synth.template.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: false } });
+    const statements = Object.values(synth.template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+    );
+    expect(statements.flatMap((st) => [st.Action].flat()).filter((a) => a.startsWith('kms:'))).toEqual([]);
   });
 
   it('streams new images: what the relay and its filter read', () => {
@@ -67,7 +83,7 @@ describe('the request table', () => {
 });
 
 describe('PLLDBDebuggerRole', () => {
-  it('trusts principals of this account that send the external id', () => {
+  it('trusts only principals of this account that carry the attached tag and send the external id', () => {
     synth.template.hasResourceProperties('AWS::IAM::Role', {
       RoleName: DEFAULT_ROLE_NAME,
       AssumeRolePolicyDocument: {
@@ -76,26 +92,28 @@ describe('PLLDBDebuggerRole', () => {
             Action: 'sts:AssumeRole',
             Effect: 'Allow',
             Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } },
-            Condition: { StringEquals: { 'sts:ExternalId': ROLE_EXTERNAL_ID } },
+            Condition: { StringEquals: { 'sts:ExternalId': ROLE_EXTERNAL_ID, 'aws:PrincipalTag/plldb:attached': 'true' } },
           },
         ],
       },
     });
   });
 
-  it("may use only this stack's table and indexes, PLLDB queues and this API stage's connections", () => {
+  it("grants only the runtime's calls: item read/write on the table, its own queue's life, PostToConnection", () => {
     const role = logicalId('AWS::IAM::Role', { RoleName: DEFAULT_ROLE_NAME });
     expect(statementsOfRole(synth.template, role)).toEqual([
-      {
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
-        resources: [`<${TABLE}.Arn>`, `<${TABLE}.Arn>/index/${GSI_SESSION_ID}`, `<${TABLE}.Arn>/index/${GSI_CONNECTION_ID}`],
-      },
-      {
-        actions: ['sqs:CreateQueue', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:DeleteQueue'],
-        resources: [QUEUES],
-      },
+      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [`<${TABLE}.Arn>`] },
+      { actions: ['sqs:CreateQueue', 'sqs:ReceiveMessage', 'sqs:DeleteQueue'], resources: [QUEUES] },
       { actions: ['execute-api:ManageConnections'], resources: [CONNECTIONS] },
     ]);
+    const actions = statementsOfRole(synth.template, role).flatMap((st) => st.actions);
+    expect(actions).not.toContain('sqs:SendMessage');
+    expect(actions).not.toContain('dynamodb:Query');
+  });
+
+  it('outputs the role ids of the only two senders the runtime believes on its queue: the $default route and the relay', () => {
+    const output = synth.template.findOutputs(StackOutput.AnswerSenderIds)[StackOutput.AnswerSenderIds] as { Value: unknown };
+    expect(cfnText(output.Value)).toBe(`<${roleOfFunction(/WebSocket routes/)}.RoleId>,<${roleOfFunction(/stream relay/)}.RoleId>`);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { RoleCredentials, defaultRoleArn, roleSessionName } from '../../runtime/src/aws/credentials.js';
+import { sessionPolicy } from '../../runtime/src/aws/session-policy.js';
 import type { TemporaryCredentials } from '../../runtime/src/aws/ports.js';
 
 const HOUR = 3600_000;
@@ -53,5 +54,29 @@ describe('RoleCredentials', () => {
 
   it('makes a valid role session name from any function name', () => {
     expect(roleSessionName('my function!'.repeat(10))).toMatch(/^plldb-[\w+=,.@-]{1,58}$/);
+  });
+});
+
+describe('the session policy passed at AssumeRole', () => {
+  it('allows the runtime\'s table and queue calls, and PostToConnection to its own connection only', () => {
+    expect(JSON.parse(sessionPolicy('arn:aws:iam::111122223333:role/PLLDBDebuggerRole', 'eu-west-1', 'L0SM9cOFvHcCIhw='))).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sqs:CreateQueue', 'sqs:ReceiveMessage', 'sqs:DeleteQueue'],
+          Resource: '*',
+        },
+        { Effect: 'Allow', Action: ['execute-api:ManageConnections'], Resource: 'arn:aws:execute-api:eu-west-1:111122223333:*/*/POST/@connections/L0SM9cOFvHcCIhw=' },
+      ],
+    });
+  });
+
+  it('keeps the partition of the role (other AWS partitions)', () => {
+    expect(sessionPolicy('arn:aws-cn:iam::111122223333:role/R', 'cn-north-1', 'c')).toContain('"arn:aws-cn:execute-api:cn-north-1:111122223333:*/*/POST/@connections/c"');
+  });
+
+  it('fits the 2,048 characters STS allows for a session policy', () => {
+    expect(sessionPolicy('arn:aws:iam::111122223333:role/PLLDBDebuggerRole', 'ap-southeast-2', 'x'.repeat(40)).length).toBeLessThan(2048);
   });
 });

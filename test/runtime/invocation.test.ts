@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { Attr, DeliveredVia, INVALID_ANSWER_ERROR_TYPE, QUEUE_MAX_MESSAGE_BYTES, ROLE_EXTERNAL_ID, Status, encodeQueueMessage, sessionItemKey, type LambdaError } from '../../protocol/index.js';
 import { PlldbErrorType } from '../../runtime/src/errors.js';
 import { createAwsEdges } from '../../runtime/src/aws/clients.js';
+import { sessionPolicy } from '../../runtime/src/aws/session-policy.js';
 import { loadConfig } from '../../runtime/src/config.js';
 import { handleInvocation } from '../../runtime/src/invocation.js';
 import type { Logger } from '../../runtime/src/logger.js';
@@ -30,6 +31,7 @@ function setup(env: Record<string, string> = {}) {
     DEBUGGER_CONNECTION_ID: 'conn-1',
     DEBUGGER_WEBSOCKET_API_ENDPOINT: 'https://abc.execute-api.us-east-1.amazonaws.com/prod',
     PLLDB_DEADLINE_MARGIN_MS: '100',
+    AWS_REGION: 'us-east-1',
     ...env,
   });
   const posted: ({ kind: 'response'; body: string } | { kind: 'error'; error: LambdaError })[] = [];
@@ -79,7 +81,7 @@ describe('one invocation against the AWS edges (aws-sdk-client-mock)', () => {
     await t.invoke();
     await t.invoke();
     expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(1);
-    expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toMatchObject({ RoleArn: ROLE_ARN, ExternalId: ROLE_EXTERNAL_ID });
+    expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toMatchObject({ RoleArn: ROLE_ARN, ExternalId: ROLE_EXTERNAL_ID, Policy: sessionPolicy(ROLE_ARN, 'us-east-1', 'conn-1') });
     expect(t.posted).toEqual([
       { kind: 'response', body: '{"ok":true}' },
       { kind: 'response', body: '{"ok":true}' },
@@ -189,12 +191,15 @@ describe('one invocation against the AWS edges (aws-sdk-client-mock)', () => {
     sqs
       .on(ReceiveMessageCommand)
       .rejectsOnce(new QueueDoesNotExist({ message: 'no queue', $metadata: {} }))
-      .resolvesOnce({ Messages: [{ Body: encodeQueueMessage({ type: 'answer', requestId: 'req-1', answer: { kind: 'response', statusCode: 200, body: '"via sqs"' } }) }] })
+      .resolvesOnce({
+        Messages: [{ Body: encodeQueueMessage({ type: 'answer', requestId: 'req-1', answer: { kind: 'response', statusCode: 200, body: '"via sqs"' } }), Attributes: { SenderId: 'AROAROUTESROLE0000000:PLLDBWebSocketRoutes' } }],
+      })
       .callsFake(() => new Promise(() => undefined));
-    const t = setup();
+    const t = setup({ PLLDB_ANSWER_SENDER_IDS: 'AROAROUTESROLE0000000,AROARELAYROLE00000000' });
     await t.invoke();
     expect(t.posted).toEqual([{ kind: 'response', body: '"via sqs"' }]);
     expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(2);
+    expect(sqs.commandCalls(ReceiveMessageCommand)[1]?.args[0].input).toMatchObject({ MessageSystemAttributeNames: ['SenderId'] });
     expect(ddb.commandCalls(UpdateItemCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':via']).toEqual({ S: DeliveredVia.Sqs });
   });
 

@@ -23,9 +23,21 @@ describe('the forwarded environment', () => {
   it('forwards them with PLLDB_FORWARD_CREDENTIALS=true', () => {
     expect(forwardedEnvironment(env, true)).toEqual(env);
   });
+  it('redacts every variable named like a credential', () => {
+    const kin = { AWS_ACCESS_KEY: 'a', AWS_SECRET_KEY: 'b', AWS_SECURITY_TOKEN: 'c', AWS_CONTAINER_CREDENTIALS_FULL_URI: 'd', AWS_CONTAINER_AUTHORIZATION_TOKEN: 'e', AWS_REGION: 'us-east-1' };
+    expect(forwardedEnvironment(kin, false)).toEqual({ AWS_ACCESS_KEY: REDACTED, AWS_SECRET_KEY: REDACTED, AWS_SECURITY_TOKEN: REDACTED, AWS_CONTAINER_CREDENTIALS_FULL_URI: REDACTED, AWS_CONTAINER_AUTHORIZATION_TOKEN: REDACTED, AWS_REGION: 'us-east-1' });
+  });
 });
 
 describe('the request item', () => {
+  it('holds the environment\'s names only, never a value; the message carries the values', () => {
+    const environment = { DB_PASSWORD: 'hunter2', API_KEY: 'k-123', AWS_SECRET_ACCESS_KEY: REDACTED };
+    const item = requestItem(config, inv('{}'), environment, 'q', Date.now());
+    expect(item[Attr.EnvironmentVariables]).toEqual({ DB_PASSWORD: '', API_KEY: '', AWS_SECRET_ACCESS_KEY: '' });
+    expect(JSON.stringify(item)).not.toMatch(/hunter2|k-123/);
+    expect(JSON.parse(debuggerMessage(config, inv('{}'), environment)).environmentVariables).toEqual(environment);
+  });
+
   it('keeps the event byte for byte inside Request, with PENDING, CreatedAt and a TTL', () => {
     const item = requestItem(config, inv('{"a":  1}'), {}, 'plldb-req-1-x', 1_700_000_000_500);
     expect(item[Attr.Request]).toBe(`{"event":{"a":  1},"context":${JSON.stringify(context)}}`);

@@ -22,7 +22,7 @@ import { ConnectionsEndpoint } from './support/connections-endpoint.js';
 import { startDynamo, type LocalDynamo } from '../support/dynalite.js';
 import { LayerProcess, ROOT } from './support/layer-process.js';
 import { RuntimeApiServer } from './support/runtime-api-server.js';
-import { SqsEndpoint } from './support/sqs-endpoint.js';
+import { ANSWER_SENDER_ROLE_ID, SqsEndpoint } from './support/sqs-endpoint.js';
 import { StsEndpoint } from './support/sts-endpoint.js';
 
 const CONNECTION_ID = 'conn-1';
@@ -96,6 +96,7 @@ describe('the built layer, one full round trip over real HTTP', () => {
       [Env.ConnectionId]: CONNECTION_ID,
       [Env.WebSocketApiEndpoint]: connections.endpoint,
       [Env.DeadlineMarginMs]: '200',
+      [Env.AnswerSenderIds]: ANSWER_SENDER_ROLE_ID,
       // No relay here: answers written to the item arrive by the poll arm, which must not wait the production 2 s.
       [Env.PollWithQueueMs]: '100',
       AWS_LAMBDA_MAX_CONCURRENCY: '2',
@@ -116,7 +117,7 @@ describe('the built layer, one full round trip over real HTTP', () => {
     const item = await getItem('req-item');
     expect(item).toMatchObject({ [Attr.Status]: Status.Delivered, [Attr.DeliveredVia]: DeliveredVia.Poll, [Attr.SessionId]: 'session-1', [Attr.ConnectionId]: CONNECTION_ID });
     expect(JSON.parse(item[Attr.Request] as string)).toMatchObject({ event: { answer: 'item', n: 1 }, context: { awsRequestId: 'req-item', functionName: 'demo' } });
-    expect((item[Attr.EnvironmentVariables] as Record<string, string>).AWS_SECRET_ACCESS_KEY).toBe(REDACTED);
+    expect((item[Attr.EnvironmentVariables] as Record<string, string>).AWS_SECRET_ACCESS_KEY).toBe('');
     expect(sqs.created[0]).toMatchObject({ name: String(item[Attr.QueueName]), attributes: { MaximumMessageSize: String(QUEUE_MAX_MESSAGE_BYTES) } });
     expect(sts.calls[0]?.get('RoleArn')).toBe('arn:aws:iam::123456789012:role/PLLDBDebuggerRole');
     expect(sts.calls[0]?.get('ExternalId')).toBe(ROLE_EXTERNAL_ID);

@@ -1,18 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Attr, DEBUGGER_ERROR_TYPE, DeliveredVia, encodeQueueMessage, readAnswer, type Answer } from '../../protocol/index.js';
-import { QueueMissingError } from '../../runtime/src/aws/ports.js';
+import { QueueMissingError, type ReceivedMessage } from '../../runtime/src/aws/ports.js';
 import type { Logger } from '../../runtime/src/logger.js';
-import { waitForAnswer, type AnswerSources, type WaitResult } from '../../runtime/src/waiter.js';
+import { isBelievedSender, waitForAnswer, type AnswerSources, type WaitResult } from '../../runtime/src/waiter.js';
 
 const POLL = { fastMs: 100, fastForMs: 3000, maxMs: 1000, withQueueMs: 2000 };
 const OK: Answer = { kind: 'response', statusCode: 200, body: '{"ok":true}' };
 const QUEUE_URL = 'http://sqs/123456789012/plldb-req-x';
+/** The `$default` route's role id, and a SenderId of its role session. */
+const ROUTE_ROLE_ID = 'AROAROUTESROLE0000000';
+const ROUTE_SENDER = `${ROUTE_ROLE_ID}:PLLDBWebSocketRoutes`;
 
 /** Fake sources: the item's answer appears at `itemAnsweredAt`; queue messages are delivered on demand. */
 function fakeSources(opts: { itemAnsweredAt?: number; item?: Record<string, unknown>; queueUrl?: Promise<string | undefined>; queued?: string } = {}) {
   const signals: AbortSignal[] = [];
   let reads = 0;
-  let pendingReceive: ((bodies: string[]) => void) | undefined;
+  let pendingReceive: ((messages: ReceivedMessage[]) => void) | undefined;
   const start = Date.now();
   const sources: AnswerSources = {
     readAnswer: async (signal) => {
@@ -23,25 +26,26 @@ function fakeSources(opts: { itemAnsweredAt?: number; item?: Record<string, unkn
     },
     queueUrl: opts.queueUrl ?? Promise.resolve(QUEUE_URL),
     receive: (_url, signal) =>
-      new Promise<string[]>((resolve, reject) => {
+      new Promise<ReceivedMessage[]>((resolve, reject) => {
         signals.push(signal);
-        if (opts.queued !== undefined) return resolve([opts.queued]);
+        if (opts.queued !== undefined) return resolve([{ body: opts.queued, senderId: ROUTE_SENDER }]);
         const longPoll = setTimeout(() => resolve([]), 20_000);
-        pendingReceive = (bodies) => {
+        pendingReceive = (messages) => {
           clearTimeout(longPoll);
-          resolve(bodies);
+          resolve(messages);
         };
         signal.addEventListener('abort', () => {
           clearTimeout(longPoll);
           reject(new Error('aborted'));
         });
       }),
+    answerSenderIds: [ROUTE_ROLE_ID],
   };
   return {
     sources,
     signals,
     reads: () => reads,
-    deliver: (body: string) => pendingReceive?.([body]),
+    deliver: (body: string, senderId: string = ROUTE_SENDER) => pendingReceive?.([{ body, senderId }]),
   };
 }
 
@@ -147,6 +151,36 @@ describe('waitForAnswer', () => {
     expect(run.results).toEqual([{ kind: 'answer', answer: OK, via: DeliveredVia.Sqs }]);
   });
 
+  it('does not believe an answer from any other sender (the debugger role): it reads the item instead', async () => {
+    const fake = fakeSources();
+    const { logger, events } = recordingLogger();
+    const run = collect(fake.sources, logger);
+    await jest.advanceTimersByTimeAsync(10);
+    const readsBefore = fake.reads();
+    fake.deliver(encodeQueueMessage({ type: 'answer', requestId: 'req-x', answer: { kind: 'response', statusCode: 200, body: '"forged"' } }), 'AROADEBUGGERROLE00000:plldb-fn');
+    await jest.advanceTimersByTimeAsync(10);
+    expect(run.results).toEqual([]);
+    expect(fake.reads()).toBe(readsBefore + 1);
+    expect(events.filter((e) => e.event === 'queue_message_ignored')).toEqual([
+      { event: 'queue_message_ignored', fields: expect.objectContaining({ requestId: 'req-x', senderId: 'AROADEBUGGERROLE00000:plldb-fn' }) },
+    ]);
+    fake.deliver(encodeQueueMessage({ type: 'answer', requestId: 'req-x', answer: OK }));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(run.results).toEqual([{ kind: 'answer', answer: OK, via: DeliveredVia.Sqs }]);
+  });
+
+  it.each([
+    [ROUTE_SENDER, true],
+    [`${ROUTE_ROLE_ID}`, true],
+    ['AROADEBUGGERROLE00000:plldb-fn', false],
+    ['AIDASANDBOXUSER00000', false],
+    [`x${ROUTE_ROLE_ID}:s`, false],
+    [undefined, false],
+    ['', false],
+  ])('sender %p is believed: %p', (senderId, believed) => {
+    expect(isBelievedSender(senderId, [ROUTE_ROLE_ID])).toBe(believed);
+  });
+
   it('degrades to the poll arm when the SQS arm fails, logging it once', async () => {
     const fake = fakeSources({ itemAnsweredAt: 2000 });
     fake.sources.receive = () => Promise.reject(new Error('AccessDenied'));
@@ -194,7 +228,7 @@ describe('waitForAnswer', () => {
   it('polls only every withQueueMs while the queue listens, and fast again once the SQS arm fails', async () => {
     const fake = fakeSources();
     let failReceive: ((err: Error) => void) | undefined;
-    fake.sources.receive = () => new Promise<string[]>((_resolve, reject) => (failReceive = reject));
+    fake.sources.receive = () => new Promise<ReceivedMessage[]>((_resolve, reject) => (failReceive = reject));
     const run = collect(fake.sources, recordingLogger().logger);
     await jest.advanceTimersByTimeAsync(10_000);
     // t = 0 (before the queue URL resolved), then every 2 s.

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { connect } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_QUEUE_PREFIX, Status, StackOutput, decodeQueueMessage, queueNameFor, type RequestItem } from '../../protocol/index.js';
-import { startSandbox, SANDBOX_LAYERS, type Sandbox } from '../../sandbox/index.js';
+import { DEFAULT_QUEUE_PREFIX, ROLE_EXTERNAL_ID, Status, StackOutput, decodeQueueMessage, queueNameFor, type RequestItem } from '../../protocol/index.js';
+import { startSandbox, SANDBOX_CREDENTIALS, SANDBOX_LAYERS, type Sandbox } from '../../sandbox/index.js';
 import { TestDebugger } from '../e2e/support/test-debugger.js';
 import { isAlive } from './lambda/support.js';
 
@@ -101,6 +102,30 @@ describe('startSandbox', () => {
     expect(send?.resource).toBe(queueUrl.split('/').pop());
     const reply = requestLog.find((r) => r.operation === 'PostToConnection');
     expect(reply?.resource).toBe(debuggerClient.connectionId);
+  });
+
+  it('reports each message\'s SenderId as SQS does: role id and session for role sessions, the user id for a user', async () => {
+    const [routesRoleId, relayRoleId] = sandbox.stackOutputs()[StackOutput.AnswerSenderIds]?.split(',') ?? [];
+    const queueUrl = await pendingInvocation('sender-1');
+    await debuggerClient.answer('sender-1', '"from the route"');
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'from a user' }));
+    const sts = new STSClient({ endpoint: sandbox.endpoints.sts, region: sandbox.region, credentials: { ...SANDBOX_CREDENTIALS } });
+    const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: sandbox.roleArn, RoleSessionName: 'someone', ExternalId: ROLE_EXTERNAL_ID }));
+    sts.destroy();
+    const c = assumed.Credentials;
+    const asRole = new SQSClient({ endpoint: sandbox.endpoints.sqs, region: sandbox.region, credentials: { accessKeyId: c?.AccessKeyId as string, secretAccessKey: c?.SecretAccessKey as string, sessionToken: c?.SessionToken as string } });
+    await asRole.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'from the debugger role' }));
+    asRole.destroy();
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['SenderId'] }));
+    const senderOf = (body: string) => Messages.filter((m) => m.Body === body).map((m) => m.Attributes?.SenderId);
+    expect(senderOf('from a user')).toEqual(['AIDASANDBOXUSER00000']);
+    expect(senderOf('from the debugger role')).toEqual([assumed.AssumedRoleUser?.AssumedRoleId]);
+    // The answer arrives from the $default fast path, and possibly from the relay as well.
+    const answerSenders = Messages.filter((m) => m.Body?.startsWith('{')).map((m) => m.Attributes?.SenderId);
+    expect(answerSenders).toContain(`${routesRoleId}:PLLDBWebSocketRoutes`);
+    expect(answerSenders.every((id) => id === `${routesRoleId}:PLLDBWebSocketRoutes` || id === `${relayRoleId}:PLLDBStreamRelay`)).toBe(true);
+    expect(assumed.AssumedRoleUser?.AssumedRoleId).toMatch(/^AROA[A-Z0-9]{17}:someone$/);
+    expect(relayRoleId).toMatch(/^AROA[A-Z0-9]{17}$/);
   });
 
   it('relays an answer from the stream when the fast path is off, and holds it while the relay is stopped', async () => {

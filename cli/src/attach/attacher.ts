@@ -199,6 +199,7 @@ export class Attacher {
             [Env.WebSocketApiEndpoint]: stack.managementEndpoint,
             [Env.DebuggerRoleArn]: stack.debuggerRoleArn,
             [Env.TableName]: stack.tableName,
+            [Env.AnswerSenderIds]: stack.answerSenderIds,
             ...options.traffic,
           },
           ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),

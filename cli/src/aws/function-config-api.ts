@@ -36,6 +36,9 @@ export interface FunctionConfig {
   vpc?: { vpcId: string; subnetIds: string[] };
   /** Runs on Lambda Managed Instances (a capacity provider). */
   managedInstances: boolean;
+  /** Undefined for container-image functions. */
+  handler?: string;
+  memorySize: number;
 }
 
 /** What attach and detach write; every field is written as given. */
@@ -102,6 +105,8 @@ function toFunctionConfig(raw: FunctionConfiguration, fallbackName: string): Fun
     revisionId: raw.RevisionId ?? '',
     ...(vpcSubnets.length > 0 ? { vpc: { vpcId: raw.VpcConfig?.VpcId ?? '', subnetIds: vpcSubnets } } : {}),
     managedInstances: raw.CapacityProviderConfig?.LambdaManagedInstancesCapacityProviderConfig !== undefined,
+    ...(raw.Handler ? { handler: raw.Handler } : {}),
+    memorySize: raw.MemorySize ?? 128,
   };
 }
 

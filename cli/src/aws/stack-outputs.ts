@@ -13,6 +13,8 @@ export interface HelperStack {
   managementEndpoint: string;
   debuggerRoleArn: string;
   tableName: string;
+  /** PLLDB_ANSWER_SENDER_IDS: role ids of the `$default` route and the relay. */
+  answerSenderIds: string;
 }
 
 /** CloudFormation DescribeStacks, reduced to the outputs of one stack. */
@@ -58,5 +60,6 @@ export async function loadHelperStack(api: StackOutputsApi, stackName: string): 
     managementEndpoint: need(StackOutput.WebSocketManagementEndpoint),
     debuggerRoleArn: need(StackOutput.DebuggerRoleArn),
     tableName: need(StackOutput.TableName),
+    answerSenderIds: need(StackOutput.AnswerSenderIds),
   };
 }

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { lambdaFunctionConfigApi } from '../aws/function-config-api.js';
 import { dynamoRequestItemReader } from '../aws/request-items.js';
 import { cloudFormationStackOutputsApi, loadHelperStack } from '../aws/stack-outputs.js';
-import { DynamoDbAnswerStore } from '../../../infra/websocket/dynamodb-answer-store.js';
+import { DynamoDbAnswerWriter } from '../../../protocol/answer-write.js';
 import { deliverAnswer } from '../debug/answer-delivery.js';
+import { AttachedFunctions } from '../debug/attached-functions.js';
 import { openWebSocket } from '../debug/connection.js';
 import { ConnectionSwitch } from '../debug/connection-switch.js';
 import { formatInvocation } from '../debug/invocation-log.js';
@@ -77,14 +79,17 @@ export async function runDebug(opts: DebugCommandOptions, host: DebugHost = proc
   const region = await resolvedRegion(clients.lambda);
   const sessionId = randomUUID();
   const timeout = opts.timeout !== undefined ? { timeout: opts.timeout } : { timeout: DEBUG_DEFAULT_TIMEOUT_SECONDS, raiseOnly: true };
-  const attachments = new SessionAttachments(makeAttacher(opts, stack, clients), opts.function, sessionId, { ...timeout, takeover: opts.takeover ?? false, traffic }, info, warn);
+  const functionConfigs = lambdaFunctionConfigApi(clients.lambda);
+  const served = new AttachedFunctions(sessionId, (name) => functionConfigs.get(name));
+  const attachments = new SessionAttachments(makeAttacher(opts, stack, clients), opts.function, sessionId, { ...timeout, takeover: opts.takeover ?? false, traffic }, info, warn, served);
+  const codeDir = resolve(opts.code);
   const runners = new RunnerPool({
-    codeDir: resolve(opts.code),
+    codeDir,
     python: { python: opts.python, ...(opts.debugpy ? { debugpy: opts.debugpy === true ? DEFAULT_DEBUGPY_ADDRESS : opts.debugpy } : {}) },
   });
   const items = dynamoRequestItemReader(clients.dynamo, stack.tableName);
   // Answers too large for a WebSocket message are written into the item with the user's credentials.
-  const answerStore = new DynamoDbAnswerStore(clients.dynamo, stack.tableName);
+  const answerStore = new DynamoDbAnswerWriter(clients.dynamo, stack.tableName);
 
   const session = new DebugSession({
     connect: async (events) => {
@@ -102,9 +107,10 @@ export async function runDebug(opts: DebugCommandOptions, host: DebugHost = proc
     }),
     detachAll: () => attachments.detachAll(),
     serve: async (msg) => {
-      const { answer, record } = await handleRequest(msg, { runners, items });
-      for (const line of formatInvocation(record, answer, opts.verbose ?? false, msg.observation === true)) info(line);
-      return answer;
+      const handled = await handleRequest(msg, { runners, items, functions: served, codeDir, warn });
+      if (!handled) return undefined;
+      for (const line of formatInvocation(handled.record, handled.answer, opts.verbose ?? false, msg.observation === true)) info(line);
+      return handled.answer;
     },
     deliver: (answer, route) => deliverAnswer(answer, route, answerStore, warn),
     ...(host.observer ? { observer: host.observer } : {}),

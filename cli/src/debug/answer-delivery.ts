@@ -6,13 +6,13 @@ import {
   answerFromMessage,
   type DebuggerResponseMessage,
 } from '../../../protocol/index.js';
-import type { AnswerStore, CurrentItem } from '../../../infra/websocket/ports.js';
-
-/** The one table write the debugger needs: the `$default` route's conditional answer write. */
-export type AnswerWriter = Pick<AnswerStore, 'storeAnswer'>;
+import type { CurrentItem, DynamoDbAnswerWriter } from '../../../protocol/answer-write.js';
 import { explainAwsError } from '../errors.js';
 import { answerMessage } from './request-handler.js';
 import { runtimeError } from '../runners/lambda-error.js';
+
+/** The one table write the debugger needs: the `$default` route's conditional answer write (protocol/answer-write.ts). */
+export type AnswerWriter = Pick<DynamoDbAnswerWriter, 'storeAnswer'>;
 
 /** Where an answer can go: the session's WebSocket connection, known to the API by this id. */
 export interface AnswerRoute {

@@ -2,6 +2,7 @@ import type { AttachmentRecord } from '../../../protocol/index.js';
 import type { AttachOptions, Attacher } from '../attach/attacher.js';
 import { describeDetach } from '../attach/describe.js';
 import { describeError, FunctionNotFoundError } from '../errors.js';
+import type { AttachedFunctions } from './attached-functions.js';
 
 /** How often a session reads its functions' records to notice one taken over by another session. */
 const OWNERSHIP_CHECK_MS = 60_000;
@@ -29,6 +30,8 @@ export class SessionAttachments {
     private readonly options: AttachOptions,
     private readonly info: (line: string) => void,
     private readonly warn: (line: string) => void,
+    /** Told each function's configuration once attached, so requests run by what Lambda says, not by the message. */
+    private readonly served?: Pick<AttachedFunctions, 'record' | 'forget'>,
   ) {}
 
   attachAll(connectionId: string): Promise<void> {
@@ -75,6 +78,7 @@ export class SessionAttachments {
   private markLost(name: string, owner: AttachmentRecord | undefined): void {
     this.lost.add(name);
     this.attached.delete(name);
+    this.served?.forget(name);
     this.warn(`${name} ${owner ? `was taken over by session ${owner.sessionId}` : 'was detached elsewhere'}: no longer debugging it here`);
   }
 
@@ -90,6 +94,7 @@ export class SessionAttachments {
         continue;
       }
       this.held.add(name);
+      await this.served?.record(result.functionName);
       for (const notice of result.notices) this.info(notice);
       if (result.firstAttach) {
         const timeout = result.timeout ? `; timeout ${result.timeout.before} s -> ${result.timeout.set} s while attached (restored at detach)` : '';
@@ -103,6 +108,7 @@ export class SessionAttachments {
       try {
         const result = await this.attacher.detach(name, { sessionId: this.sessionId });
         this.attached.delete(name);
+        this.served?.forget(result.functionName);
         if (result.status !== 'not-attached') this.info(describeDetach(result));
       } catch (err) {
         if (err instanceof FunctionNotFoundError) continue;

@@ -18,8 +18,8 @@ export interface SessionDeps {
   connections: ConnectionSwitch;
   /** Detaches every function the session attached; never throws. */
   detachAll(): Promise<void>;
-  /** Runs one request's handler and returns the answer to send. */
-  serve(msg: DebuggerRequestMessage): Promise<DebuggerResponseMessage>;
+  /** Runs one request's handler and returns the answer to send; undefined: the request is not this session's to answer. */
+  serve(msg: DebuggerRequestMessage): Promise<DebuggerResponseMessage | undefined>;
   /** Sends an answer (default: as a WebSocket message). */
   deliver?(answer: DebuggerResponseMessage, route: AnswerRoute): Promise<AnswerDelivery>;
   observer?: SessionObserver;
@@ -217,6 +217,7 @@ export class DebugSession {
 
   private async answer(msg: DebuggerRequestMessage): Promise<void> {
     const answer = await this.deps.serve(msg);
+    if (answer === undefined) return;
     // The deployed code answered the caller already; the runtime keeps no item for a copy to answer.
     if (msg.observation === true) return;
     await this.deps.connections.settled();

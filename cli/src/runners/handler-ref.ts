@@ -1,3 +1,4 @@
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { CliError } from '../errors.js';
 
 /** A handler setting split into its module path and the export (or attribute) to call. */
@@ -15,4 +16,19 @@ export function parseHandler(handler: string): HandlerRef {
     throw new CliError(`handler setting ${JSON.stringify(handler)} is not of the form <file>.<function>`, 'fix the function\'s Handler setting (e.g. index.handler)');
   }
   return { modulePath: handler.slice(0, dot), exportName: handler.slice(dot + 1) };
+}
+
+/**
+ * The handler's module path, checked to stay inside the code folder: a handler setting is data
+ * from AWS, and `../` or an absolute path would load a module from anywhere on this machine.
+ */
+export function modulePathInside(codeDir: string, handler: string): string {
+  const { modulePath } = parseHandler(handler);
+  const root = resolve(codeDir);
+  const target = resolve(root, modulePath);
+  const rel = relative(root, target);
+  if (isAbsolute(modulePath) || rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new CliError(`handler setting ${JSON.stringify(handler)} points outside the code folder ${root}`, 'handler settings are relative to --code and stay inside it');
+  }
+  return modulePath;
 }

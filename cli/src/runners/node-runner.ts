@@ -3,7 +3,6 @@ import { existsSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { localEnvironment } from './environment.js';
 import { parseHandler } from './handler-ref.js';
 import { runtimeError, toLambdaError } from './lambda-error.js';
 import { nodeContext } from './node-context.js';
@@ -41,7 +40,7 @@ export class NodeHandlerRunner implements HandlerRunner {
 
   async run(invocation: Invocation): Promise<Outcome> {
     // The handler reads its configuration from process.env (often at import): set it first.
-    Object.assign(process.env, localEnvironment(invocation.environment, this.codeDir));
+    Object.assign(process.env, invocation.environment);
     let handler: Handler;
     try {
       handler = await this.load(invocation.handler);

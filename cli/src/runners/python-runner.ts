@@ -4,7 +4,6 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Readable, Writable } from 'node:stream';
-import { localEnvironment } from './environment.js';
 import type { HandlerRunner, Invocation, Outcome } from './types.js';
 
 /** The executor ships in the package at cli/python/, found from this module (source or bundle). */
@@ -71,7 +70,7 @@ export class PythonHandlerRunner implements HandlerRunner {
         if (answer.ok) resolvePromise({ ok: true, response: answer.response ?? 'null' });
         else resolvePromise({ ok: false, error: { errorType: answer.errorType ?? 'Error', errorMessage: answer.errorMessage ?? '', stackTrace: answer.stackTrace ?? [] } });
       });
-      const request = { id, handler: invocation.handler, event: invocation.event, context: invocation.context, env: localEnvironment(invocation.environment, resolve(this.options.codeDir)) };
+      const request = { id, handler: invocation.handler, event: invocation.event, context: invocation.context, env: invocation.environment };
       (child.stdio[3] as Writable).write(`${JSON.stringify(request)}\n`);
     });
   }

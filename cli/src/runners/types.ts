@@ -8,7 +8,7 @@ export interface Invocation {
   runtime: string;
   event: unknown;
   context: InvocationContextData;
-  /** The function's environment as forwarded by the runtime (credentials usually redacted). */
+  /** The environment the handler sees, from functionEnvironment (the function's configuration, never a request message). */
   environment: Record<string, string>;
 }
 

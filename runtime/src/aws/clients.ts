@@ -9,6 +9,7 @@ import { RoleCredentials, StsRoleAssumer, roleSessionName } from './credentials.
 import { WebSocketNotifier } from './notifier.js';
 import type { ItemStore, Notifier, QueueService } from './ports.js';
 import { SqsQueueService } from './queue-service.js';
+import { sessionPolicy } from './session-policy.js';
 
 export interface AwsEdges {
   credentials: RoleCredentials;
@@ -24,7 +25,8 @@ export function createAwsEdges(config: RuntimeConfig): AwsEdges {
   const requestHandler = { httpAgent: { keepAlive: true }, httpsAgent: { keepAlive: true } };
   // STS signs with the function's own credentials (the default chain reads them from the environment).
   const sts = new STSClient({ requestHandler });
-  const credentials = new RoleCredentials(new StsRoleAssumer(sts, roleSessionName(config.function.name)), config.roleArn);
+  const policyFor = (roleArn: string) => sessionPolicy(roleArn, config.region, config.connectionId);
+  const credentials = new RoleCredentials(new StsRoleAssumer(sts, roleSessionName(config.function.name), policyFor), config.roleArn);
   const common = { requestHandler, credentials: credentials.provide };
   const store = new DynamoDbItemStore(new DynamoDBClient(common), config.tableName);
   const notifier = new WebSocketNotifier(new ApiGatewayManagementApiClient({ ...common, endpoint: config.websocketEndpoint }));

@@ -10,10 +10,15 @@ export class StsRoleAssumer implements RoleAssumer {
   constructor(
     private readonly client: STSClient,
     private readonly sessionName: string,
+    /** The inline session policy for a role ARN (narrows the session below the role's permissions). */
+    private readonly policyFor?: (roleArn: string) => string,
   ) {}
 
   async assume(roleArn: string): Promise<TemporaryCredentials> {
-    const out = await this.client.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: this.sessionName, ExternalId: ROLE_EXTERNAL_ID }));
+    const policy = this.policyFor?.(roleArn);
+    const out = await this.client.send(
+      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: this.sessionName, ExternalId: ROLE_EXTERNAL_ID, ...(policy !== undefined ? { Policy: policy } : {}) }),
+    );
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) throw new Error('AssumeRole returned no credentials');
     return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };

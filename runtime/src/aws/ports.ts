@@ -18,9 +18,16 @@ export interface ItemStore {
 export interface QueueService {
   /** Creates the queue and returns its URL. */
   create(name: string): Promise<string>;
-  /** One long poll; the bodies of the messages received (possibly none). */
-  receive(queueUrl: string, signal: AbortSignal): Promise<string[]>;
+  /** One long poll; the messages received (possibly none). */
+  receive(queueUrl: string, signal: AbortSignal): Promise<ReceivedMessage[]>;
   delete(queueUrl: string): Promise<void>;
+}
+
+/** A queue message and who sent it. */
+export interface ReceivedMessage {
+  body: string;
+  /** SQS's SenderId: `{role id}:{session name}` for a role session, a user id for a user. */
+  senderId?: string;
 }
 
 /** The WebSocket connection to the debugger. */

@@ -2,9 +2,12 @@ import type http from 'node:http';
 import { createHash, randomUUID } from 'node:crypto';
 import { sendJson, startServer, type TestServer } from './http.js';
 
+/** The role id of the one sender the tests' runtime believes (PLLDB_ANSWER_SENDER_IDS), as the `$default` route's. */
+export const ANSWER_SENDER_ROLE_ID = 'AROATESTROUTESROLE000';
+
 interface Queue {
   attributes: Record<string, string>;
-  messages: string[];
+  messages: { body: string; senderId: string }[];
   waiters: (() => void)[];
 }
 
@@ -29,10 +32,11 @@ export class SqsEndpoint {
     await this.server?.close();
   }
 
-  send(queueUrl: string, body: string): void {
+  /** Puts a message on a queue as `senderId` (SQS's SenderId); by default as the `$default` route's role session. */
+  send(queueUrl: string, body: string, senderId = `${ANSWER_SENDER_ROLE_ID}:routes`): void {
     const q = this.queues.get(queueUrl);
     if (!q) throw new Error(`no queue ${queueUrl}`);
-    q.messages.push(body);
+    q.messages.push({ body, senderId });
     for (const wake of q.waiters.splice(0)) wake();
   }
 
@@ -64,15 +68,22 @@ export class SqsEndpoint {
       for (const wake of q.waiters.splice(0)) wake();
       return sendJson(res, 200, {});
     }
-    if (action === 'ReceiveMessage') return this.receive(q, Number(input.WaitTimeSeconds ?? 0), res);
+    if (action === 'ReceiveMessage') return this.receive(q, Number(input.WaitTimeSeconds ?? 0), ((input.MessageSystemAttributeNames ?? []) as string[]).includes('SenderId'), res);
     sendJson(res, 400, { __type: 'com.amazonaws.sqs#InvalidAction', message: `unsupported ${action}` });
   }
 
-  private receive(q: Queue, waitSeconds: number, res: http.ServerResponse): void {
+  private receive(q: Queue, waitSeconds: number, withSender: boolean, res: http.ServerResponse): void {
     const reply = () => {
       if (res.writableEnded || res.destroyed) return;
-      const bodies = q.messages.splice(0, 10);
-      sendJson(res, 200, bodies.length ? { Messages: bodies.map((Body) => ({ MessageId: randomUUID(), ReceiptHandle: randomUUID(), MD5OfBody: md5(Body), Body })) } : {});
+      const taken = q.messages.splice(0, 10);
+      const wire = ({ body, senderId }: { body: string; senderId: string }) => ({
+        MessageId: randomUUID(),
+        ReceiptHandle: randomUUID(),
+        MD5OfBody: md5(body),
+        Body: body,
+        ...(withSender ? { Attributes: { SenderId: senderId } } : {}),
+      });
+      sendJson(res, 200, taken.length ? { Messages: taken.map(wire) } : {});
     };
     if (q.messages.length > 0 || waitSeconds === 0) return reply();
     const stopWaiting = () => {
