@@ -2,7 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ATTACHED_ROLE_TAG, ROLE_EXTERNAL_ID, RuntimeActions } from '../../protocol/index.js';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { grantPostToConnection, grantQueues } from './policies.js';
+import { grantManageConnections, grantQueues } from './policies.js';
 import type { RequestTable } from './request-table.js';
 
 export interface DebuggerRoleProps {
@@ -34,6 +34,7 @@ export class DebuggerRole extends Construct {
     });
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...RuntimeActions.table], resources: [props.table.table.tableArn] }));
     grantQueues(this.role, props.queuePrefix, [...RuntimeActions.queue]);
-    grantPostToConnection(this.role, props.webSocketApi, props.webSocketStageName);
+    // POST notifies the debugger; GET lets a pass-through environment see that a debugger is back.
+    grantManageConnections(this.role, props.webSocketApi, props.webSocketStageName, ['POST', 'GET']);
   }
 }

@@ -23,17 +23,22 @@ export function grantQueues(role: iam.Role, queuePrefix: string, actions: string
   );
 }
 
-/** Allows PostToConnection on connections of one stage of this stack's WebSocket API only. */
-export function grantPostToConnection(role: iam.Role, api: apigwv2.WebSocketApi, stageName: string): void {
-  const arn = (partition: string, region: string, account: string, apiId: string) =>
-    `arn:${partition}:execute-api:${region}:${account}:${apiId}/${stageName}/POST/@connections/*`;
+/**
+ * Allows ManageConnections with the given methods (POST: PostToConnection, GET: GetConnection) on
+ * connections of one stage of this stack's WebSocket API only.
+ */
+export function grantManageConnections(role: iam.Role, api: apigwv2.WebSocketApi, stageName: string, methods: readonly ('POST' | 'GET')[] = ['POST']): void {
+  const arn = (method: string, partition: string, region: string, account: string, apiId: string) =>
+    `arn:${partition}:execute-api:${region}:${account}:${apiId}/${stageName}/${method}/@connections/*`;
   role.addToPrincipalPolicy(
-    new iam.PolicyStatement({ actions: ['execute-api:ManageConnections'], resources: [arn(Aws.PARTITION, Aws.REGION, Aws.ACCOUNT_ID, api.apiId)] }),
+    new iam.PolicyStatement({ actions: ['execute-api:ManageConnections'], resources: methods.map((m) => arn(m, Aws.PARTITION, Aws.REGION, Aws.ACCOUNT_ID, api.apiId)) }),
   );
   const apiLogicalId = Stack.of(api).getLogicalId(api.node.defaultChild as CfnElement);
-  acknowledge(
-    role,
-    `AwsSolutions-IAM5[Resource::${arn('<AWS::Partition>', '<AWS::Region>', '<AWS::AccountId>', `<${apiLogicalId}>`)}]`,
-    'Connection ids are made per WebSocket connection; the wildcard covers only POST to connections of this API stage.',
-  );
+  for (const method of methods) {
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::${arn(method, '<AWS::Partition>', '<AWS::Region>', '<AWS::AccountId>', `<${apiLogicalId}>`)}]`,
+      `Connection ids are made per WebSocket connection; the wildcard covers only ${method} on connections of this API stage.`,
+    );
+  }
 }

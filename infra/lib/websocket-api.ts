@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Env, GSI_CONNECTION_ID } from '../../protocol/index.js';
 import { LoggedFunction } from './logged-function.js';
-import { acknowledge, grantPostToConnection, grantQueues } from './policies.js';
+import { acknowledge, grantManageConnections, grantQueues } from './policies.js';
 import type { RequestTable } from './request-table.js';
 
 export const WEBSOCKET_STAGE_NAME = 'prod';
@@ -60,7 +60,7 @@ export class DebuggerWebSocketApi extends Construct {
     // $disconnect finds the connection's waiting invocations.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${props.table.table.tableArn}/index/${GSI_CONNECTION_ID}`] }));
     grantQueues(role, props.queuePrefix, ['sqs:GetQueueUrl', 'sqs:SendMessage']);
-    grantPostToConnection(role, this.api, this.stage.stageName);
+    grantManageConnections(role, this.api, this.stage.stageName);
   }
 
   /** The management endpoint (`https://`) PostToConnection goes to. */

@@ -21,6 +21,8 @@ export class SessionConnection {
     initialConnectionId: string,
     private readonly notifier: Notifier,
     private readonly store: Pick<ItemStore, 'currentConnection' | 'repoint'>,
+    /** Called before the first post to a connection the session moved to (the credentials' session policy names the connection). */
+    private readonly onFollow: (connectionId: string) => void = () => undefined,
   ) {
     this.current = initialConnectionId;
   }
@@ -52,6 +54,7 @@ export class SessionConnection {
       // False: plldb debug re-pointed it already, or the item is no longer waiting; either way the post is still right.
       const moved = await this.store.repoint(requestId, target, next, signal);
       logger.log('INFO', 'debugger_connection_followed', { requestId, from: target, to: next, itemMoved: moved });
+      this.onFollow(next);
       target = next;
     }
   }

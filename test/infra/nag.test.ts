@@ -43,6 +43,7 @@ describe('cdk-nag AwsSolutions', () => {
     const iam5 = [...suppressionsInTemplate().values()].flat().filter((s) => s.id.startsWith('AwsSolutions-IAM5'));
     expect([...new Set(iam5.map((s) => s.id))].sort()).toEqual([
       expect.stringMatching(/^AwsSolutions-IAM5\[Resource::\*\]$/),
+      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:execute-api:.*\/prod\/GET\/@connections\/\*\]$/),
       expect.stringMatching(/^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:execute-api:.*\/prod\/POST\/@connections\/\*\]$/),
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:plldb-*]',
     ]);

@@ -57,12 +57,12 @@ describe('the request table', () => {
         {
           IndexName: GSI_SESSION_ID,
           KeySchema: [{ AttributeName: Attr.SessionId, KeyType: 'HASH' }, { AttributeName: Attr.RequestId, KeyType: 'RANGE' }],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [Attr.Status, Attr.ConnectionId] },
         },
         {
           IndexName: GSI_CONNECTION_ID,
           KeySchema: [{ AttributeName: Attr.ConnectionId, KeyType: 'HASH' }, { AttributeName: Attr.RequestId, KeyType: 'RANGE' }],
-          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [Attr.Status] },
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [Attr.Status, Attr.SessionId] },
         },
       ],
     });
@@ -99,12 +99,12 @@ describe('PLLDBDebuggerRole', () => {
     });
   });
 
-  it("grants only the runtime's calls: item read/write on the table, its own queue's life, PostToConnection", () => {
+  it("grants only the runtime's calls: item read/write on the table, its own queue's life, PostToConnection and GetConnection", () => {
     const role = logicalId('AWS::IAM::Role', { RoleName: DEFAULT_ROLE_NAME });
     expect(statementsOfRole(synth.template, role)).toEqual([
       { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [`<${TABLE}.Arn>`] },
       { actions: ['sqs:CreateQueue', 'sqs:ReceiveMessage', 'sqs:DeleteQueue'], resources: [QUEUES] },
-      { actions: ['execute-api:ManageConnections'], resources: [CONNECTIONS] },
+      { actions: ['execute-api:ManageConnections'], resources: [CONNECTIONS, CONNECTIONS.replace('/POST/', '/GET/')] },
     ]);
     const actions = statementsOfRole(synth.template, role).flatMap((st) => st.actions);
     expect(actions).not.toContain('sqs:SendMessage');

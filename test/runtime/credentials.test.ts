@@ -58,7 +58,7 @@ describe('RoleCredentials', () => {
 });
 
 describe('the session policy passed at AssumeRole', () => {
-  it('allows the runtime\'s table and queue calls, and PostToConnection to its own connection only', () => {
+  it('allows the runtime\'s table and queue calls, and PostToConnection / GetConnection on its own connection only', () => {
     expect(JSON.parse(sessionPolicy('arn:aws:iam::111122223333:role/PLLDBDebuggerRole', 'eu-west-1', 'L0SM9cOFvHcCIhw='))).toEqual({
       Version: '2012-10-17',
       Statement: [
@@ -67,7 +67,11 @@ describe('the session policy passed at AssumeRole', () => {
           Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sqs:CreateQueue', 'sqs:ReceiveMessage', 'sqs:DeleteQueue'],
           Resource: '*',
         },
-        { Effect: 'Allow', Action: ['execute-api:ManageConnections'], Resource: 'arn:aws:execute-api:eu-west-1:111122223333:*/*/POST/@connections/L0SM9cOFvHcCIhw=' },
+        {
+          Effect: 'Allow',
+          Action: ['execute-api:ManageConnections'],
+          Resource: ['arn:aws:execute-api:eu-west-1:111122223333:*/*/POST/@connections/L0SM9cOFvHcCIhw=', 'arn:aws:execute-api:eu-west-1:111122223333:*/*/GET/@connections/L0SM9cOFvHcCIhw='],
+        },
       ],
     });
   });

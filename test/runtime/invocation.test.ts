@@ -137,6 +137,8 @@ describe('one invocation against the AWS edges (aws-sdk-client-mock)', () => {
       expect(ws.commandCalls(PostToConnectionCommand).map((c) => c.args[0].input.ConnectionId)).toEqual(['conn-2']);
       expect(ddb.commandCalls(PutItemCommand)[0]?.args[0].input.Item?.[Attr.ConnectionId]).toEqual({ S: 'conn-2' });
       expect(ddb.commandCalls(GetItemCommand).map((c) => c.args[0].input.Key)).not.toContainEqual(sessionKey.Key);
+      // The session policy names the notified connection: following it assumes the role again, for conn-2.
+      expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.Policy)).toEqual([sessionPolicy(ROLE_ARN, 'us-east-1', 'conn-1'), sessionPolicy(ROLE_ARN, 'us-east-1', 'conn-2')]);
     });
 
     it('an item plldb debug already moved is posted to the new connection all the same', async () => {

@@ -25,7 +25,9 @@ export function createAwsEdges(config: RuntimeConfig): AwsEdges {
   const requestHandler = { httpAgent: { keepAlive: true }, httpsAgent: { keepAlive: true } };
   // STS signs with the function's own credentials (the default chain reads them from the environment).
   const sts = new STSClient({ requestHandler });
-  const policyFor = (roleArn: string) => sessionPolicy(roleArn, config.region, config.connectionId);
+  // The session policy names the connection being notified; following the session re-assumes the role for the new one.
+  let policyConnection = config.connectionId;
+  const policyFor = (roleArn: string) => sessionPolicy(roleArn, config.region, policyConnection);
   const credentials = new RoleCredentials(new StsRoleAssumer(sts, roleSessionName(config.function.name), policyFor), config.roleArn);
   const common = { requestHandler, credentials: credentials.provide };
   const store = new DynamoDbItemStore(new DynamoDBClient(common), config.tableName);
@@ -35,6 +37,9 @@ export function createAwsEdges(config: RuntimeConfig): AwsEdges {
     store,
     queues: new SqsQueueService(new SQSClient(common)),
     notifier,
-    connection: new SessionConnection(config.sessionId, config.connectionId, notifier, store),
+    connection: new SessionConnection(config.sessionId, config.connectionId, notifier, store, (next) => {
+      policyConnection = next;
+      credentials.invalidate();
+    }),
   };
 }

@@ -65,6 +65,11 @@ export class RoleCredentials {
     this.roleArn ??= defaultRoleArn(invokedFunctionArn);
   }
 
+  /** Drops the cached credentials: the next call assumes the role again (its session policy changed). */
+  invalidate(): void {
+    this.cached = undefined;
+  }
+
   readonly provide = (): Promise<TemporaryCredentials> => {
     if (this.cached && this.cached.expiration.getTime() - REFRESH_BEFORE_MS > this.now()) return Promise.resolve(this.cached);
     this.inFlight ??= this.assume().finally(() => {

@@ -2,9 +2,11 @@ import { RuntimeActions } from '../../../protocol/index.js';
 
 /**
  * The inline session policy the runtime passes at AssumeRole: the session may do only what the
- * role allows (the intersection), and PostToConnection only to this function's own debugger
- * connection (`{api-id}/{stage}/POST/@connections/{connection id}`, apigateway-websocket-control-access-iam).
- * The role already names this stack's API and stage, so those parts stay wildcards here.
+ * role allows (the intersection), and PostToConnection / GetConnection only on its session's current
+ * debugger connection (`{api-id}/{stage}/{method}/@connections/{connection id}`,
+ * apigateway-websocket-control-access-iam); when the session moves to another connection the runtime
+ * assumes the role again for it. The role already names this stack's API and stage, so those parts
+ * stay wildcards here.
  */
 export function sessionPolicy(roleArn: string, region: string, connectionId: string): string {
   const [, partition = 'aws', , , account = '*'] = roleArn.split(':');
@@ -15,7 +17,7 @@ export function sessionPolicy(roleArn: string, region: string, connectionId: str
       {
         Effect: 'Allow',
         Action: [...RuntimeActions.connections],
-        Resource: `arn:${partition}:execute-api:${region || '*'}:${account}:*/*/POST/@connections/${connectionId}`,
+        Resource: ['POST', 'GET'].map((method) => `arn:${partition}:execute-api:${region || '*'}:${account}:*/*/${method}/@connections/${connectionId}`),
       },
     ],
   });

@@ -26,7 +26,7 @@ export function createTrafficEdges(config: RuntimeConfig, aws: AwsEdges, runtime
   return {
     aws,
     deployed: new DeployedRuntime({ command: runtimeCommand, env: { ...env }, runtimeApi: config.runtimeApi, api: new RuntimeApiClient(config.runtimeApi), logger }),
-    presence: new DebuggerPresence(() => aws.notifier.isConnected(config.connectionId, AbortSignal.timeout(AWS_CALL_TIMEOUT_MS)), config.traffic.reconnectCheckMs, logger),
+    presence: new DebuggerPresence(() => aws.notifier.isConnected(aws.connection.id, AbortSignal.timeout(AWS_CALL_TIMEOUT_MS)), config.traffic.reconnectCheckMs, logger),
     sampler: new Sampler(config.traffic.observeSampleMs),
   };
 }
