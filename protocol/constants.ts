@@ -83,6 +83,13 @@ export const Env = {
 export const CREDENTIAL_ENV_VARS: readonly string[] = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
 export const REDACTED = '[redacted by PLLDB; set PLLDB_FORWARD_CREDENTIALS=true to forward]';
 
+/**
+ * The wrapper moves variables that load code into Node.js (NODE_OPTIONS, NODE_REPL_EXTERNAL_MODULE)
+ * to this prefix + their name before it starts PLLDB's runtime, which puts them back at start
+ * (runtime/bin/bootstrap spells the same prefix: a shell script cannot import it).
+ */
+export const HELD_ENV_PREFIX = 'PLLDB_HELD_';
+
 /** Where the layer puts the wrapper; the value of AWS_LAMBDA_EXEC_WRAPPER. */
 export const EXEC_WRAPPER_PATH = '/opt/bin/bootstrap';
 

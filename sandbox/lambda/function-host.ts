@@ -260,6 +260,7 @@ export class FunctionHost {
         pythonCommand: def.runtime.startsWith('python') ? (this.options.pythonCommand ?? resolvePython()) : '',
       });
       instance.spawn(plan);
+      instance.watchMemory(def.memorySize, (usedMb) => void this.outOfMemory(fn, instance, usedMb));
       this.options.onRuntimeEvent?.({ kind: 'spawned', functionName: def.name, instanceId: instance.id, pid: instance.pid, at: preciseNow() });
     } catch (err) {
       const detail = err instanceof LaunchError ? err.message : `cannot start the runtime: ${(err as Error).message}`;
@@ -294,8 +295,9 @@ export class FunctionHost {
         if (!pending || pending.requestId !== requestId) return;
         fn.assigned.delete(instance);
         instance.current = undefined;
-        pending.log.end();
-        pending.settle(resultOf(outcome));
+        const maxMemoryUsedMb = instance.maxMemoryUsedMb();
+        pending.log.end(fn.record.definition.memorySize, maxMemoryUsedMb);
+        pending.settle({ ...resultOf(outcome), ...(maxMemoryUsedMb !== undefined ? { maxMemoryUsedMb } : {}) });
       },
       onInitError: (instance, errorType, body) => {
         const pending = fn.assigned.get(instance);
@@ -314,6 +316,13 @@ export class FunctionHost {
         this.record(fn.record.definition.name, instance.id, line, stream);
       },
     };
+  }
+
+  /** Lambda kills an environment whose memory passes MemorySize: its invocation fails with Runtime.ExitError (signal: killed). */
+  private async outOfMemory(fn: HostedFunction, instance: FunctionInstance, usedMb: number): Promise<void> {
+    const def = fn.record.definition;
+    this.record(def.name, instance.id, JSON.stringify({ level: 'ERROR', event: 'memory_exceeded', functionName: def.name, memorySizeMb: def.memorySize, usedMb: Math.ceil(usedMb) }), 'stderr');
+    await this.retire(fn, instance);
   }
 
   /** Kills the overrunning environment first, so the caller's error means it is gone. */

@@ -44,6 +44,8 @@ export interface InvokeResult {
   /** Base64 log tail, when asked for with logType Tail. */
   logResult?: string;
   requestId: string;
+  /** The REPORT line's "Max Memory Used": peak resident memory of the environment's runtime process (MB), where the host can read it. */
+  maxMemoryUsedMb?: number;
 }
 
 /** Called for every line a function instance writes. */

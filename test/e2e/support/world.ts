@@ -21,7 +21,7 @@ export interface World {
   sandbox: Sandbox;
   debuggerClient: TestDebugger;
   /** Creates a Node.js function with the PLLDB layer, attached to the test debugger (or given variables). */
-  attach(name: string, settings?: { env?: Record<string, string>; timeout?: number; connectionId?: string; kind?: keyof typeof KINDS }): void;
+  attach(name: string, settings?: { env?: Record<string, string>; timeout?: number; connectionId?: string; kind?: keyof typeof KINDS; memorySize?: number }): void;
   /** Creates a function without PLLDB: its own handler answers. */
   plain(name: string, kind?: keyof typeof KINDS): void;
   /** The request item, read consistently (undefined when there is none). */
@@ -71,6 +71,7 @@ export async function startWorld(options: SandboxOptions = {}): Promise<World> {
         codeDir,
         layers: [kind.layer],
         timeout: settings.timeout ?? 10,
+        ...(settings.memorySize !== undefined ? { memorySize: settings.memorySize } : {}),
         environment: { ...sandbox.debugEnvironment(settings.connectionId ?? debuggerClient.connectionId), ...settings.env },
       });
     },

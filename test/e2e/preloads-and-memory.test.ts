@@ -1,0 +1,63 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { HELD_ENV_PREFIX, type DebuggerRequestMessage } from '../../protocol/index.js';
+import { startWorld, type World } from './support/world.js';
+
+/** Lambda's smallest memory size, where PLLDB's own memory matters most. */
+const SMALLEST_MEMORY_MB = 128;
+/** Just under Lambda's 6 MB synchronous payload limit: JSON records, compressible as real events are. */
+function largeEvent(): { records: { id: number; body: string }[] } {
+  const body = 'order line: 2 x widget, shipped to the warehouse on the north side of town; ';
+  const count = Math.floor(5_900_000 / JSON.stringify({ id: 99_999, body }).length);
+  return { records: Array.from({ length: count }, (_v, id) => ({ id, body })) };
+}
+
+describe('end to end: the function\'s preloads and memory as Lambda runs them', () => {
+  let world: World;
+
+  beforeAll(async () => {
+    world = await startWorld();
+  });
+
+  afterEach(() => {
+    world.debuggerClient.behaviour = undefined;
+  });
+
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  it("keeps the function's NODE_OPTIONS preload out of PLLDB's Node.js and hands it to the debugger", async () => {
+    const nodeOptions = '--require /opt/apm/agent-that-is-not-in-the-layer.cjs';
+    world.attach('preloaded', { env: { NODE_OPTIONS: nodeOptions } });
+    world.debuggerClient.behaviour = (request: DebuggerRequestMessage, client) =>
+      client.answer(request.requestId, JSON.stringify({ held: Object.keys(request.environmentVariables).filter((n) => n.startsWith(HELD_ENV_PREFIX)) }));
+    const result = await world.sandbox.invoke('preloaded', {});
+    expect(result.functionError).toBeUndefined();
+    expect(JSON.parse(result.payload)).toEqual({ held: [] });
+    const request = world.debuggerClient.received.find((m): m is DebuggerRequestMessage => m.type === 'request' && m.lambdaFunctionName === 'preloaded');
+    expect(request?.environmentVariables.NODE_OPTIONS).toBe(nodeOptions);
+  });
+
+  it('sizes the heap of PLLDB\'s Node.js from the function\'s memory', async () => {
+    world.attach('sized', { memorySize: 256 });
+    world.debuggerClient.behaviour = (request: DebuggerRequestMessage, client) => client.answer(request.requestId, '"ok"');
+    expect((await world.sandbox.invoke('sized', {})).payload).toBe('"ok"');
+    const [instance] = world.sandbox.functions.instances('sized');
+    const args = readFileSync(`/proc/${instance?.pid ?? 0}/cmdline`, 'utf8').split('\0');
+    expect(args).toContain('--max-old-space-size=128');
+  });
+
+  it(`carries a 6 MB event on a ${SMALLEST_MEMORY_MB} MB function without passing the function's memory`, async () => {
+    world.attach('small', { memorySize: SMALLEST_MEMORY_MB });
+    world.debuggerClient.behaviour = (request: DebuggerRequestMessage, client) => client.answer(request.requestId, JSON.stringify({ inline: request.eventInline }));
+    const event = largeEvent();
+    for (let round = 0; round < 3; round++) {
+      const result = await world.sandbox.invoke('small', event);
+      expect(result.functionError).toBeUndefined();
+      expect(JSON.parse(result.payload)).toEqual({ inline: false });
+      expect(result.maxMemoryUsedMb).toBeLessThanOrEqual(SMALLEST_MEMORY_MB);
+      process.stdout.write(`6 MB event on ${SMALLEST_MEMORY_MB} MB: Max Memory Used ${result.maxMemoryUsedMb} MB\n`);
+    }
+  });
+});
