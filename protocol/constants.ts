@@ -108,6 +108,8 @@ export const SQS_WAIT_TIME_SECONDS = 20;
 export const DEBUGGER_ERROR_TYPE = 'DebuggerError';
 /** errorType the caller sees when the debugger disconnects while the invocation waits. */
 export const DEBUGGER_DISCONNECTED_ERROR_TYPE = 'PLLDB.DebuggerDisconnected';
+/** errorType the caller sees when the debugger's answer does not fit the request item (DynamoDB's 400 KB). */
+export const RESULT_TOO_LARGE_ERROR_TYPE = 'PLLDB.ResultTooLarge';
 /** errorType for answers PLLDB cannot read (wrong attribute types from a foreign writer). */
 export const INVALID_ANSWER_ERROR_TYPE = 'PLLDBInvalidAnswer';
 

@@ -5,3 +5,4 @@ export * from './answer.js';
 export * from './item.js';
 export * from './messages.js';
 export * from './stream-filter.js';
+export * from './item-size.js';

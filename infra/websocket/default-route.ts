@@ -1,4 +1,5 @@
-import { ProtocolError, Status, answerAttributes, answerFromMessage, parseDebuggerMessage } from '../../protocol/index.js';
+import { ProtocolError, Status, answerAttributes, answerFromMessage, parseDebuggerMessage, resultTooLargeError } from '../../protocol/index.js';
+import type { Answer } from '../../protocol/index.js';
 import type { ApiReply, DebuggerResponseMessage } from '../../protocol/index.js';
 import { errorName } from '../shared/log.js';
 import type { Logger } from '../shared/log.js';
@@ -53,6 +54,7 @@ async function storeAndForward(deps: DefaultRouteDeps, connectionId: string, mes
     deps.log('error', 'answer-store-failed', { requestId, connectionId, error: errorName(err) });
     return { type: 'error', requestId, message: `could not store the answer (${errorName(err)}); nothing was stored, send it again`, retry: true };
   }
+  if (outcome.kind === 'too-large') return failTooLarge(deps, connectionId, requestId, outcome.answerBytes, outcome.itemBytes);
   if (outcome.kind === 'refused') {
     const reason = refusalReason(requestId, connectionId, outcome.current);
     deps.log('warn', 'answer-refused', { requestId, connectionId, status: outcome.current?.status });
@@ -63,6 +65,19 @@ async function storeAndForward(deps: DefaultRouteDeps, connectionId: string, mes
   deps.log('info', 'answer-stored', { requestId, connectionId, kind: answer.kind });
   await sendToQueue(deps, requestId, outcome.queue, answer);
   return { type: 'response-accepted', requestId };
+}
+
+/**
+ * An answer the item cannot hold will not fit however often it is sent: the invocation gets
+ * PLLDB.ResultTooLarge at once (stored and forwarded like any answer) and the debugger is told why, without a retry.
+ */
+async function failTooLarge(deps: DefaultRouteDeps, connectionId: string, requestId: string, answerBytes: number, itemBytes: number): Promise<ApiReply> {
+  const error = resultTooLargeError(answerBytes, itemBytes);
+  deps.log('warn', 'answer-too-large', { requestId, connectionId, answerBytes, itemBytes });
+  const answer: Answer = { kind: 'error', statusCode: 500, error };
+  const outcome = await deps.store.storeAnswer(requestId, connectionId, answerAttributes(answer));
+  if (outcome.kind === 'stored') await sendToQueue(deps, requestId, outcome.queue, answer);
+  return { type: 'error', requestId, message: `${error.errorMessage} The function gets ${error.errorType} instead.` };
 }
 
 function refusalReason(requestId: string, connectionId: string, current: CurrentItem | undefined): string {

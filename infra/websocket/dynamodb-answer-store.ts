@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, GetItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { Attr, GSI_CONNECTION_ID, Status } from '../../protocol/index.js';
+import { Attr, GSI_CONNECTION_ID, Status, itemSize } from '../../protocol/index.js';
 import type { AnswerStore, QueueRef, StoreOutcome } from './ports.js';
 
 /** AnswerStore on the request table: one conditional UpdateItem, and a GetItem only to explain a refusal. */
@@ -13,7 +13,7 @@ export class DynamoDbAnswerStore implements AnswerStore {
 
   async storeAnswer(requestId: string, connectionId: string, attributes: Record<string, string | number>): Promise<StoreOutcome> {
     const entries = Object.entries(attributes);
-    const names: Record<string, string> = { '#rid': Attr.RequestId, '#conn': Attr.ConnectionId, '#status': Attr.Status };
+    const names: Record<string, string> = { '#rid': Attr.RequestId, '#conn': Attr.ConnectionId, '#status': Attr.Status, '#queue': Attr.QueueName };
     const values: Record<string, unknown> = { ':conn': connectionId, ':pending': Status.Pending, ':responded': Status.Responded };
     entries.forEach(([name, value], i) => {
       names[`#a${i}`] = name;
@@ -24,15 +24,18 @@ export class DynamoDbAnswerStore implements AnswerStore {
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: marshall({ [Attr.RequestId]: requestId }),
-          UpdateExpression: `SET #status = :responded, ${entries.map((_e, i) => `#a${i} = :a${i}`).join(', ')}`,
+          // `#queue = #queue` changes nothing; it only makes UPDATED_OLD return the queue name, so the
+          // reply carries Status and QueueName instead of the whole item (ALL_NEW: the request too, up to 400 KB).
+          UpdateExpression: `SET #status = :responded, #queue = #queue, ${entries.map((_e, i) => `#a${i} = :a${i}`).join(', ')}`,
           ConditionExpression: 'attribute_exists(#rid) AND #conn = :conn AND #status = :pending',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: marshall(values),
-          ReturnValues: 'ALL_NEW',
+          ReturnValues: 'UPDATED_OLD',
         }),
       );
       return { kind: 'stored', queue: queueOf(unmarshall(result.Attributes ?? {})) };
     } catch (err) {
+      if (isItemTooLarge(err)) return { kind: 'too-large', answerBytes: itemSize(attributes), itemBytes: await this.itemBytes(requestId) };
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
       return { kind: 'refused', current: await this.current(requestId) };
     }
@@ -63,6 +66,12 @@ export class DynamoDbAnswerStore implements AnswerStore {
     return ids;
   }
 
+  /** The item's size as DynamoDB counts it; read only to explain a refused answer, so the whole item is fine. */
+  private async itemBytes(requestId: string): Promise<number> {
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ [Attr.RequestId]: requestId }), ConsistentRead: true }));
+    return Item === undefined ? 0 : itemSize(unmarshall(Item));
+  }
+
   private async current(requestId: string): Promise<{ connectionId?: string; status?: string } | undefined> {
     const { Item } = await this.client.send(
       new GetItemCommand({
@@ -77,6 +86,11 @@ export class DynamoDbAnswerStore implements AnswerStore {
     const item = unmarshall(Item);
     return { connectionId: stringOrUndefined(item[Attr.ConnectionId]), status: stringOrUndefined(item[Attr.Status]) };
   }
+}
+
+/** DynamoDB's ValidationException for an update that would pass the 400 KB item limit. */
+function isItemTooLarge(err: unknown): boolean {
+  return (err as Error | undefined)?.name === 'ValidationException' && /item size/i.test((err as Error).message);
 }
 
 function queueOf(item: Record<string, unknown>): QueueRef | undefined {

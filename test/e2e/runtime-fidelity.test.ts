@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { HELD_ENV_PREFIX, type DebuggerRequestMessage } from '../../protocol/index.js';
-import { startWorld, type World } from './support/world.js';
+import { HELD_ENV_PREFIX, RESULT_TOO_LARGE_ERROR_TYPE, type DebuggerRequestMessage } from '../../protocol/index.js';
+import { errorOf, startWorld, type World } from './support/world.js';
 
 /** Lambda's smallest memory size, where PLLDB's own memory matters most. */
 const SMALLEST_MEMORY_MB = 128;
@@ -12,7 +12,7 @@ function largeEvent(): { records: { id: number; body: string }[] } {
   return { records: Array.from({ length: count }, (_v, id) => ({ id, body })) };
 }
 
-describe('end to end: the function\'s preloads and memory as Lambda runs them', () => {
+describe('end to end: the layer as Lambda runs it (preloads, memory, item size)', () => {
   let world: World;
 
   beforeAll(async () => {
@@ -59,5 +59,14 @@ describe('end to end: the function\'s preloads and memory as Lambda runs them', 
       expect(result.maxMemoryUsedMb).toBeLessThanOrEqual(SMALLEST_MEMORY_MB);
       process.stdout.write(`6 MB event on ${SMALLEST_MEMORY_MB} MB: Max Memory Used ${result.maxMemoryUsedMb} MB\n`);
     }
+  });
+
+  it('fails an answer that cannot fit the item at once with PLLDB.ResultTooLarge instead of a timeout', async () => {
+    world.attach('crowded', { timeout: 60 });
+    world.debuggerClient.behaviour = (request: DebuggerRequestMessage, client) => client.answer(request.requestId, JSON.stringify('y'.repeat(120_000)));
+    const result = await world.sandbox.invoke('crowded', { blob: 'x'.repeat(300_000) });
+    expect(errorOf(result)).toMatchObject({ errorType: RESULT_TOO_LARGE_ERROR_TYPE, errorMessage: expect.stringMatching(/already holds 3\d{5} bytes.*over the item limit of 409600 bytes/) });
+    const replies = world.debuggerClient.received.filter((m) => m.type === 'error' && m.requestId === result.requestId);
+    expect(replies).toEqual([expect.not.objectContaining({ retry: true })]);
   });
 });
