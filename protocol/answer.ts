@@ -12,6 +12,9 @@ export type Answer =
   | { kind: 'response'; statusCode: number; body: string }
   | { kind: 'error'; statusCode?: number; error: LambdaError };
 
+/** The attributes `readAnswer` reads: all a reader of the answer needs to fetch (ProjectionExpression). */
+export const ANSWER_ATTRIBUTES: readonly string[] = [Attr.ResponseCode, Attr.Response, Attr.Error, Attr.StatusCode, Attr.ErrorMessage];
+
 /**
  * Reads the answer from an item (plain object, as unmarshalled), or undefined when it is not
  * answered yet. Accepts the upstream names `StatusCode` (> 0) and `ErrorMessage`. Attributes of
