@@ -40,7 +40,7 @@ export class PlldbStack extends Stack {
     });
     this.relay = new StreamRelay(this, 'StreamRelay', { table: this.requestTable, queuePrefix: names.queuePrefix });
     this.layers = new DebuggerLayers(this, 'Layers', { resourcePrefix: names.resourcePrefix });
-    this.sweeper = new QueueSweeper(this, 'QueueSweeper', { queuePrefix: names.queuePrefix });
+    this.sweeper = new QueueSweeper(this, 'QueueSweeper', { queuePrefix: names.queuePrefix, table: this.requestTable });
 
     const outputs: Record<keyof typeof StackOutput, [string, string]> = {
       NodeLayerArn: [this.layers.nodeLayer.layerVersionArn, 'Layer for Node.js functions'],
