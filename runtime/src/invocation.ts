@@ -2,6 +2,7 @@ import { firstValueFrom } from 'rxjs';
 import { DeliveredVia, Status, queueNameFor, readAnswer, type Answer, type DeliveredViaValue } from '../../protocol/index.js';
 import type { AwsEdges } from './aws/clients.js';
 import { ConnectionGoneError } from './aws/ports.js';
+import { isPrivateDnsForbidden, isUnreachable, privateDnsError, reaching, unreachableError } from './aws/reachability.js';
 import type { RuntimeConfig } from './config.js';
 import { invocationContext } from './context.js';
 import { PlldbError, PlldbErrorType, toLambdaError } from './errors.js';
@@ -41,7 +42,7 @@ export async function handleInvocation(next: NextInvocation, deps: InvocationDep
     const queueName = queueNameFor(config.queuePrefix, requestId);
     const item = requestItem(config, inv, deps.environment, queueName, Date.now());
     queueUrl = createQueue(deps, requestId, queueName);
-    await beforeDeadline(setup, inv, received, () => edges.store.put(item, setup));
+    await beforeDeadline(setup, inv, received, () => reaching('DynamoDB', () => edges.store.put(item, setup)));
     logger.log('INFO', 'item_written', { requestId, ms: nowMs() - received });
     await beforeDeadline(setup, inv, received, () => notify(deps, inv, setup));
     const result = await firstValueFrom(
@@ -78,7 +79,8 @@ function createQueue({ edges, logger }: InvocationDeps, requestId: string, queue
       return url;
     },
     (err: unknown) => {
-      logger.log('WARN', 'queue_create_failed', { requestId, queueName, error: (err as Error).message, fallback: 'poll' });
+      const error = isUnreachable(err) ? unreachableError('SQS', err).message : (err as Error).message;
+      logger.log('WARN', 'queue_create_failed', { requestId, queueName, error, fallback: 'poll' });
       return undefined;
     },
   );
@@ -113,6 +115,8 @@ async function notify(deps: InvocationDeps, inv: Invocation, signal: AbortSignal
   try {
     await edges.notifier.post(config.connectionId, debuggerMessage(config, inv, deps.environment), signal);
   } catch (err) {
+    if (isUnreachable(err)) throw unreachableError('execute-api', err);
+    if (isPrivateDnsForbidden(err)) throw privateDnsError(err);
     if (!(err instanceof ConnectionGoneError)) throw err;
     await edges.store.finishUnanswered(inv.requestId, Status.Failed).catch(() => undefined);
     throw new PlldbError(

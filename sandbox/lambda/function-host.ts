@@ -9,6 +9,7 @@ import { applyPatch, LayerRegistry, newRecord, resolveDefinition, revision, toCo
 import { FunctionInstance, type InstanceEvents } from './function-instance.js';
 import { InvocationLog } from './invocation-log.js';
 import { LaunchError, planLaunch, resolvePython } from './launch.js';
+import { VpcNetwork } from './vpc-network.js';
 import { RESPONSE_PAYLOAD_LIMIT_BYTES, type RuntimeOutcome } from './runtime-api-server.js';
 import type { FunctionConfigurationPatch, FunctionDefinition, InstanceInfo, InvokeOptions, InvokeResult, LogEntry, LogHook, RuntimeEventHook } from './types.js';
 
@@ -72,6 +73,7 @@ export class FunctionHost {
   private readonly recentLines: LogEntry[] = [];
   private instanceCounter = 0;
   private stopped = false;
+  private vpcNetwork: Promise<VpcNetwork> | undefined;
 
   constructor(private readonly options: FunctionHostOptions = {}) {
     this.region = options.region ?? SANDBOX_REGION;
@@ -170,6 +172,7 @@ export class FunctionHost {
       for (const instance of fn.instances.values()) kills.push(instance.kill());
     }
     await Promise.all(kills);
+    await (await this.vpcNetwork)?.stop();
   }
 
   private find(nameOrArn: string, qualifier?: string): HostedFunction {
@@ -259,6 +262,7 @@ export class FunctionHost {
         logStreamName: `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${instance.id}`,
         pythonCommand: def.runtime.startsWith('python') ? (this.options.pythonCommand ?? resolvePython()) : '',
       });
+      if (def.vpc) plan.env = (await (this.vpcNetwork ??= VpcNetwork.start())).environment(plan.env, def.vpc);
       instance.spawn(plan);
       instance.watchMemory(def.memorySize, (usedMb) => void this.outOfMemory(fn, instance, usedMb));
       this.options.onRuntimeEvent?.({ kind: 'spawned', functionName: def.name, instanceId: instance.id, pid: instance.pid, at: preciseNow() });

@@ -18,7 +18,22 @@ export interface FunctionDefinition {
   /** Execution role ARN. Default `arn:aws:iam::{account}:role/{name}-role`. */
   role?: string;
   description?: string;
+  /** Runs the function in a VPC without a NAT gateway: AWS's public endpoints are out of its reach. */
+  vpc?: VpcSettings;
 }
+
+/** A function's VpcConfig, and what its VPC offers. */
+export interface VpcSettings {
+  subnetIds: string[];
+  securityGroupIds: string[];
+  /**
+   * Interface (or gateway) VPC endpoints with private DNS the VPC has: those services stay reachable;
+   * `execute-api` answers 403 to PostToConnection for a public API. Every other endpoint is out of reach.
+   */
+  endpoints?: VpcEndpointService[];
+}
+
+export type VpcEndpointService = 'sts' | 'dynamodb' | 'sqs' | 'execute-api';
 
 export type Architecture = 'x86_64' | 'arm64';
 

@@ -69,4 +69,28 @@ describe('end to end: the layer as Lambda runs it (preloads, memory, item size)'
     const replies = world.debuggerClient.received.filter((m) => m.type === 'error' && m.requestId === result.requestId);
     expect(replies).toEqual([expect.not.objectContaining({ retry: true })]);
   });
+
+  describe('a function in a VPC', () => {
+    const vpc = { subnetIds: ['subnet-0a1b'], securityGroupIds: ['sg-0c2d'] };
+
+    it('without a NAT gateway fails at once, naming the endpoint it could not reach and the fix, long before its deadline', async () => {
+      world.attach('in-vpc', { timeout: 120, vpc });
+      const error = errorOf(await world.sandbox.invoke('in-vpc', {}));
+      expect(error.errorType).toBe('PLLDB.EndpointUnreachable');
+      expect(error.errorMessage).toMatch(/could not reach STS .*NAT gateway/);
+    });
+
+    it('with interface endpoints for STS, DynamoDB and SQS but none for the public API, names execute-api', async () => {
+      world.attach('endpoints-only', { timeout: 120, vpc: { ...vpc, endpoints: ['sts', 'dynamodb', 'sqs'] } });
+      const error = errorOf(await world.sandbox.invoke('endpoints-only', {}));
+      expect(error).toMatchObject({ errorType: 'PLLDB.EndpointUnreachable', errorMessage: expect.stringMatching(/could not reach execute-api .*NAT gateway/) });
+    });
+
+    it('with a private-DNS execute-api endpoint explains the 403 of PostToConnection', async () => {
+      world.attach('private-dns', { timeout: 120, vpc: { ...vpc, endpoints: ['sts', 'dynamodb', 'sqs', 'execute-api'] } });
+      const error = errorOf(await world.sandbox.invoke('private-dns', {}));
+      expect(error).toMatchObject({ errorType: 'PLLDB.EndpointUnreachable', errorMessage: expect.stringMatching(/403.*private DNS/) });
+      expect(world.sandbox.functions.getFunctionConfiguration('private-dns').VpcConfig).toMatchObject({ SubnetIds: vpc.subnetIds, SecurityGroupIds: vpc.securityGroupIds });
+    });
+  });
 });
