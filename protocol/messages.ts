@@ -21,6 +21,8 @@ export interface DebuggerRequestMessage {
   handler: string;
   runtime: string;
   context: InvocationContextData;
+  /** The invocation's tenant (tenant isolation), also in `context`; absent for other functions. */
+  tenantId?: string;
 }
 
 /** Debugger -> API (`$default`): an answer. A superset of the original DebuggerResponse. */

@@ -90,6 +90,7 @@ export function debuggerMessage(config: RuntimeConfig, inv: Invocation, environm
     handler: config.function.handler,
     runtime: config.function.runtime,
     context: inv.context,
+    ...(inv.context.tenantId !== undefined ? { tenantId: inv.context.tenantId } : {}),
   };
   const full = JSON.stringify(message);
   if (Buffer.byteLength(full) <= WEBSOCKET_MESSAGE_LIMIT_BYTES) return full;

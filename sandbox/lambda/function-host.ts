@@ -44,6 +44,7 @@ interface PendingInvocation {
   requestId: string;
   payload: string;
   clientContext?: string;
+  tenantId?: string;
   log: InvocationLog;
   settle(result: Omit<InvokeResult, 'statusCode' | 'requestId'>): void;
   timer?: NodeJS.Timeout;
@@ -195,6 +196,7 @@ export class FunctionHost {
         requestId,
         payload,
         ...(options.clientContext ? { clientContext: options.clientContext } : {}),
+        ...(options.tenantId ? { tenantId: options.tenantId } : {}),
         log,
         settle: (result) => {
           if (settled) return;
@@ -237,6 +239,7 @@ export class FunctionHost {
       timeoutMs: def.timeout * 1000,
       invokedFunctionArn: fn.record.arn,
       ...(pending.clientContext ? { clientContext: Buffer.from(pending.clientContext, 'base64').toString('utf8') } : {}),
+      ...(pending.tenantId ? { tenantId: pending.tenantId } : {}),
     });
   }
 

@@ -48,6 +48,8 @@ export interface InvokeOptions {
   logType?: 'None' | 'Tail';
   /** Base64 JSON, passed to the runtime as Lambda-Runtime-Client-Context. */
   clientContext?: string;
+  /** Invoke's X-Amz-Tenant-Id, passed to the runtime as Lambda-Runtime-Aws-Tenant-Id. */
+  tenantId?: string;
 }
 
 export interface InvokeResult {

@@ -93,4 +93,11 @@ describe('end to end: the layer as Lambda runs it (preloads, memory, item size)'
       expect(world.sandbox.functions.getFunctionConfiguration('private-dns').VpcConfig).toMatchObject({ SubnetIds: vpc.subnetIds, SecurityGroupIds: vpc.securityGroupIds });
     });
   });
+
+  it("hands the Runtime API's tenant id to the debugger, in the message and its context", async () => {
+    world.attach('per-tenant');
+    world.debuggerClient.behaviour = (request: DebuggerRequestMessage, client) => client.answer(request.requestId, JSON.stringify({ tenantId: request.tenantId, context: request.context.tenantId }));
+    expect(JSON.parse((await world.sandbox.invoke('per-tenant', {}, { tenantId: 'blue' })).payload)).toEqual({ tenantId: 'blue', context: 'blue' });
+    expect(JSON.parse((await world.sandbox.invoke('per-tenant', {})).payload)).toEqual({});
+  });
 });
