@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, GetItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { Attr, Status } from './constants.js';
+import { itemSize } from './item-size.js';
 
 /**
  * The one conditional answer write: the `$default` route makes it for answers that arrive over
@@ -20,7 +21,11 @@ export interface CurrentItem {
   status?: string;
 }
 
-export type StoreOutcome = { kind: 'stored'; queue: QueueRef | undefined } | { kind: 'refused'; current: CurrentItem | undefined };
+export type StoreOutcome =
+  | { kind: 'stored'; queue: QueueRef | undefined }
+  | { kind: 'refused'; current: CurrentItem | undefined }
+  /** DynamoDB refused the write because the item would pass its size limit; nothing was stored. */
+  | { kind: 'too-large'; answerBytes: number; itemBytes: number };
 
 /** A DynamoDB condition with its own placeholders (`#c...` / `:c...`, apart from the written attributes'). */
 export interface AnswerCondition {
@@ -55,7 +60,7 @@ export class DynamoDbAnswerWriter {
 
   /**
    * Writes the answer attributes and Status RESPONDED only if `answerableBy(connectionId)` holds;
-   * otherwise changes nothing and says what the item is.
+   * otherwise changes nothing and says what the item is (or, when the answer does not fit the item, both sizes).
    */
   async storeAnswer(requestId: string, connectionId: string, attributes: Record<string, string | number>): Promise<StoreOutcome> {
     const condition = answerableBy(connectionId);
@@ -80,9 +85,16 @@ export class DynamoDbAnswerWriter {
       );
       return { kind: 'stored', queue: queueOf(unmarshall(result.Attributes ?? {})) };
     } catch (err) {
+      if (isItemTooLarge(err)) return { kind: 'too-large', answerBytes: itemSize(attributes), itemBytes: await this.itemBytes(requestId) };
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
       return { kind: 'refused', current: await this.current(requestId) };
     }
+  }
+
+  /** The item's size as DynamoDB counts it; read only to explain a refused answer, so the whole item is fine. */
+  private async itemBytes(requestId: string): Promise<number> {
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ [Attr.RequestId]: requestId }), ConsistentRead: true }));
+    return Item === undefined ? 0 : itemSize(unmarshall(Item));
   }
 
   private async current(requestId: string): Promise<CurrentItem | undefined> {
@@ -99,6 +111,11 @@ export class DynamoDbAnswerWriter {
     const item = unmarshall(Item);
     return { connectionId: stringOrUndefined(item[Attr.ConnectionId]), status: stringOrUndefined(item[Attr.Status]) };
   }
+}
+
+/** DynamoDB's ValidationException for an update that would pass the 400 KB item limit. */
+function isItemTooLarge(err: unknown): boolean {
+  return (err as Error | undefined)?.name === 'ValidationException' && /item size/i.test((err as Error).message);
 }
 
 function queueOf(item: Record<string, unknown>): QueueRef | undefined {

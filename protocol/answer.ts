@@ -1,4 +1,4 @@
-import { Attr, DEBUGGER_ERROR_TYPE, INVALID_ANSWER_ERROR_TYPE } from './constants.js';
+import { Attr, DEBUGGER_ERROR_TYPE, DYNAMODB_ITEM_LIMIT_BYTES, INVALID_ANSWER_ERROR_TYPE, RESULT_TOO_LARGE_ERROR_TYPE } from './constants.js';
 
 /** The Runtime API's error body. */
 export interface LambdaError {
@@ -11,6 +11,9 @@ export interface LambdaError {
 export type Answer =
   | { kind: 'response'; statusCode: number; body: string }
   | { kind: 'error'; statusCode?: number; error: LambdaError };
+
+/** The attributes `readAnswer` reads: all a reader of the answer needs to fetch (ProjectionExpression). */
+export const ANSWER_ATTRIBUTES: readonly string[] = [Attr.ResponseCode, Attr.Response, Attr.Error, Attr.StatusCode, Attr.ErrorMessage];
 
 /**
  * Reads the answer from an item (plain object, as unmarshalled), or undefined when it is not
@@ -38,6 +41,22 @@ export function answerAttributes(answer: Answer): Record<string, string | number
     return { [Attr.ResponseCode]: answer.statusCode, [Attr.Response]: answer.body };
   }
   return { [Attr.ResponseCode]: answer.statusCode ?? 500, [Attr.Error]: JSON.stringify(answer.error) };
+}
+
+/**
+ * The error that replaces an answer the request item cannot hold: the answer's size (its
+ * attributes, names included, as DynamoDB counts them), the item's size when known, and the limit.
+ */
+export function resultTooLargeError(answerBytes: number, requestItemBytes?: number): LambdaError {
+  const sizes =
+    requestItemBytes === undefined
+      ? `alone more than`
+      : `which already holds ${requestItemBytes} bytes (the event and its context): ${answerBytes + requestItemBytes} bytes together, over`;
+  return {
+    errorMessage: `the handler's result (${answerBytes} bytes) is too large to return through PLLDB: it travels in the invocation's DynamoDB item, ${sizes} the item limit of ${DYNAMODB_ITEM_LIMIT_BYTES} bytes (400 KB, attribute names included). Return less (or invoke with a smaller event) while debugging.`,
+    errorType: RESULT_TOO_LARGE_ERROR_TYPE,
+    stackTrace: [],
+  };
 }
 
 /** Normalizes a debugger's error: a LambdaError-shaped object, its JSON, or a plain message. */

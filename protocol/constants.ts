@@ -89,8 +89,6 @@ export const Env = {
   ObserveSampleMs: 'PLLDB_OBSERVE_SAMPLE_MS',
   /** Pass-through: how often (ms) the runtime checks whether a debugger is connected again. */
   ReconnectCheckMs: 'PLLDB_RECONNECT_CHECK_MS',
-  /** Set by the wrapper: the function's own NODE_OPTIONS, restored for the deployed runtime. */
-  FunctionNodeOptions: 'PLLDB_FUNCTION_NODE_OPTIONS',
   /**
    * Set by attach on the function: JSON AttachmentRecord (protocol/attachment.ts), what PLLDB added and who
    * holds the function, so detach and status work from any machine.
@@ -132,6 +130,13 @@ export function isCredentialVariable(name: string): boolean {
 }
 export const REDACTED = '[redacted by PLLDB; set PLLDB_FORWARD_CREDENTIALS=true to forward]';
 
+/**
+ * The wrapper moves variables that load code into Node.js (NODE_OPTIONS, NODE_REPL_EXTERNAL_MODULE)
+ * to this prefix + their name before it starts PLLDB's runtime, which puts them back at start
+ * (runtime/bin/bootstrap spells the same prefix: a shell script cannot import it).
+ */
+export const HELD_ENV_PREFIX = 'PLLDB_HELD_';
+
 /** Where the layer puts the wrapper; the value of AWS_LAMBDA_EXEC_WRAPPER. */
 export const EXEC_WRAPPER_PATH = '/opt/bin/bootstrap';
 
@@ -150,6 +155,8 @@ export const SQS_WAIT_TIME_SECONDS = 20;
 export const DEBUGGER_ERROR_TYPE = 'DebuggerError';
 /** errorType the caller sees when the debugger disconnects while the invocation waits. */
 export const DEBUGGER_DISCONNECTED_ERROR_TYPE = 'PLLDB.DebuggerDisconnected';
+/** errorType the caller sees when the debugger's answer does not fit the request item (DynamoDB's 400 KB). */
+export const RESULT_TOO_LARGE_ERROR_TYPE = 'PLLDB.ResultTooLarge';
 /** errorType for answers PLLDB cannot read (wrong attribute types from a foreign writer). */
 export const INVALID_ANSWER_ERROR_TYPE = 'PLLDBInvalidAnswer';
 

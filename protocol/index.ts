@@ -10,3 +10,4 @@ export * from './event-pattern.js';
 export * from './session-item.js';
 export * from './attachment.js';
 export * from './iam.js';
+export * from './item-size.js';

@@ -17,6 +17,8 @@ export interface InvocationContextData {
   clientContext?: unknown;
   /** Parsed `Lambda-Runtime-Cognito-Identity` header, when present. */
   identity?: unknown;
+  /** `Lambda-Runtime-Aws-Tenant-Id`: the tenant of a function with tenant isolation (handlers see it as context.tenantId / context.tenant_id). */
+  tenantId?: string;
 }
 
 /** The `Request` attribute: a JSON string of this. */

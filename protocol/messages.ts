@@ -23,6 +23,8 @@ export interface DebuggerRequestMessage {
   context: InvocationContextData;
   /** Observe mode: a copy of an invocation the deployed code answers; the debugger's answer is ignored. */
   observation?: true;
+  /** The invocation's tenant (tenant isolation), also in `context`; absent for other functions. */
+  tenantId?: string;
 }
 
 /** Debugger -> API (`$default`): an answer. A superset of the original DebuggerResponse. */

@@ -20,6 +20,15 @@ export function queueNameFor(prefix: string, requestId: string, suffix: string =
   return `${prefix}${safeId}-${suffix}`;
 }
 
+/**
+ * The request id a queue was named after, or undefined when the name is not `prefix + id + "-" + suffix`.
+ * Lambda's request ids (UUIDs) survive the naming unchanged.
+ */
+export function requestIdOfQueue(prefix: string, queueName: string): string | undefined {
+  const id = queueName.startsWith(prefix) ? queueName.slice(prefix.length, queueName.length - SUFFIX_LENGTH - 1) : '';
+  return id !== '' && queueName.charAt(prefix.length + id.length) === '-' ? id : undefined;
+}
+
 function randomSuffix(): string {
   return randomBytes(SUFFIX_LENGTH).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x').slice(0, SUFFIX_LENGTH);
 }

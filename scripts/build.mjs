@@ -1,10 +1,9 @@
 // `npm run build`: the layer folders, the relay and the stack's handlers, the CLI (see shared/DESIGN.md).
 import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { NODE_BINARIES, ROOT, nodeTarball } from './node-binaries.mjs';
+import { NODE_BINARIES, ROOT, strippedNodeBinary } from './node-binaries.mjs';
 
 const dist = join(ROOT, 'dist');
 // Lambda runs Node.js 22 or 24; bundles target the older one.
@@ -71,7 +70,7 @@ async function main() {
     cpSync(join(dist, 'layer'), dir, { recursive: true });
     const binDir = join(dir, 'plldb', 'bin');
     mkdirSync(binDir, { recursive: true });
-    execFileSync('tar', ['-xzf', nodeTarball(arch), '-C', binDir, '--strip-components=2', 'package/bin/node']);
+    cpSync(strippedNodeBinary(arch), join(binDir, 'node'));
     chmodSync(join(binDir, 'node'), 0o755);
   }
 }

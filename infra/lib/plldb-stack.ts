@@ -46,7 +46,7 @@ export class PlldbStack extends Stack {
     this.relay = new StreamRelay(this, 'StreamRelay', { table: this.requestTable, queuePrefix: names.queuePrefix });
     this.layers = new DebuggerLayers(this, 'Layers', { resourcePrefix: names.resourcePrefix });
     for (const role of [this.debuggerRole.role, this.webSocket.handler.role, this.relay.role]) this.requestTable.grantKeyUse(role);
-    this.sweeper = new QueueSweeper(this, 'QueueSweeper', { queuePrefix: names.queuePrefix });
+    this.sweeper = new QueueSweeper(this, 'QueueSweeper', { queuePrefix: names.queuePrefix, table: this.requestTable });
 
     const outputs: Record<keyof typeof StackOutput, [string, string]> = {
       NodeLayerArn: [this.layers.nodeLayer.layerVersionArn, 'Layer for Node.js functions'],

@@ -4,6 +4,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Env } from '../../protocol/index.js';
+import type { RequestTable } from './request-table.js';
 import { LoggedFunction } from './logged-function.js';
 import { acknowledge, grantQueues } from './policies.js';
 
@@ -11,16 +12,18 @@ import { acknowledge, grantQueues } from './policies.js';
 export class QueueSweeper extends Construct {
   readonly handler: LoggedFunction;
 
-  constructor(scope: Construct, id: string, props: { queuePrefix: string }) {
+  constructor(scope: Construct, id: string, props: { queuePrefix: string; table: RequestTable }) {
     super(scope, id);
     this.handler = new LoggedFunction(this, 'Sweeper', {
       description: 'PLLDB: deletes per-invocation queues left behind by interrupted invocations',
       bundle: 'sweeper',
       timeout: Duration.minutes(5),
-      environment: { [Env.QueuePrefix]: props.queuePrefix },
+      environment: { [Env.QueuePrefix]: props.queuePrefix, [Env.TableName]: props.table.table.tableName },
     });
     const role = this.handler.role;
     grantQueues(role, props.queuePrefix, ['sqs:GetQueueAttributes', 'sqs:DeleteQueue']);
+    // The status of a queue's invocation: a queue is deleted only once its invocation is over.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.table.table.tableArn] }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:ListQueues'], resources: ['*'] }));
     acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', 'sqs:ListQueues supports no resource-level permission; the sweeper lists with the PLLDB queue prefix and may delete only prefixed queues.');
     new events.Rule(this, 'Schedule', {

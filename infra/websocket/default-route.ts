@@ -1,4 +1,5 @@
-import { ProtocolError, Status, answerAttributes, answerFromMessage, parseDebuggerMessage } from '../../protocol/index.js';
+import { ProtocolError, Status, answerAttributes, answerFromMessage, parseDebuggerMessage, resultTooLargeError } from '../../protocol/index.js';
+import type { Answer } from '../../protocol/index.js';
 import type { ApiReply, DebuggerResponseMessage } from '../../protocol/index.js';
 import { errorName } from '../shared/log.js';
 import type { Logger } from '../shared/log.js';
@@ -67,6 +68,7 @@ async function storeAndForward(deps: DefaultRouteDeps, connectionId: string, mes
     deps.log('error', 'answer-store-failed', { requestId, connectionId, error: errorName(err) });
     return { reply: { type: 'error', requestId, message: `could not store the answer (${errorName(err)}); nothing was stored, send it again`, retry: true } };
   }
+  if (outcome.kind === 'too-large') return failTooLarge(deps, connectionId, requestId, outcome.answerBytes, outcome.itemBytes);
   if (outcome.kind === 'refused') {
     const reason = refusalReason(requestId, connectionId, outcome.current);
     deps.log('warn', 'answer-refused', { requestId, connectionId, status: outcome.current?.status });
@@ -78,11 +80,24 @@ async function storeAndForward(deps: DefaultRouteDeps, connectionId: string, mes
   return { reply: { type: 'response-accepted', requestId }, forwarding: sendToQueue(deps, requestId, outcome.queue, answer) };
 }
 
+/**
+ * An answer the item cannot hold will not fit however often it is sent: the invocation gets
+ * PLLDB.ResultTooLarge at once (stored and forwarded like any answer) and the debugger is told why, without a retry.
+ */
+async function failTooLarge(deps: DefaultRouteDeps, connectionId: string, requestId: string, answerBytes: number, itemBytes: number): Promise<Decision> {
+  const error = resultTooLargeError(answerBytes, itemBytes);
+  deps.log('warn', 'answer-too-large', { requestId, connectionId, answerBytes, itemBytes });
+  const answer: Answer = { kind: 'error', statusCode: 500, error };
+  const outcome = await deps.store.storeAnswer(requestId, connectionId, answerAttributes(answer));
+  const reply: ApiReply = { type: 'error', requestId, message: `${error.errorMessage} The function gets ${error.errorType} instead.` };
+  return outcome.kind === 'stored' ? { reply, forwarding: sendToQueue(deps, requestId, outcome.queue, answer) } : { reply };
+}
+
 function refusalReason(requestId: string, connectionId: string, current: CurrentItem | undefined): string {
   const notStored = 'this answer was not stored';
   if (current === undefined) return `request ${requestId} is unknown (no item with this RequestId; it may have expired): ${notStored}`;
   if (current.connectionId !== connectionId) {
-    return `request ${requestId} belongs to another debugger connection; only the connection the function was attached with can answer it: ${notStored}`;
+    return `request ${requestId} belongs to another debugger connection; only the session's current connection (the one the item names) can answer it: ${notStored}`;
   }
   switch (current.status) {
     case Status.Responded:

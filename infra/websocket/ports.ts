@@ -5,7 +5,7 @@ export type { CurrentItem, QueueRef, StoreOutcome } from '../../protocol/answer-
 
 /** The request table, as far as the `$default` route needs it. */
 export interface AnswerStore {
-  /** The shared conditional answer write (protocol/answer-write.ts): stored, or refused with what the item is. */
+  /** The shared conditional answer write (protocol/answer-write.ts): stored, refused with what the item is, or too large with both sizes. */
   storeAnswer(requestId: string, connectionId: string, attributes: Record<string, string | number>): Promise<StoreOutcome>;
   /** The connection's invocations that are still PENDING (GSI-ConnectionId), with their session. */
   pendingRequests(connectionId: string): Promise<PendingRequest[]>;

@@ -12,6 +12,7 @@ export function invocationContext(requestId: string, headers: IncomingHttpHeader
   else delete process.env._X_AMZN_TRACE_ID;
   const clientContext = parsed(header(headers, 'lambda-runtime-client-context'));
   const identity = parsed(header(headers, 'lambda-runtime-cognito-identity'));
+  const tenantId = header(headers, 'lambda-runtime-aws-tenant-id');
   return {
     awsRequestId: requestId,
     invokedFunctionArn: header(headers, 'lambda-runtime-invoked-function-arn') ?? '',
@@ -24,6 +25,7 @@ export function invocationContext(requestId: string, headers: IncomingHttpHeader
     ...(traceId ? { traceId } : {}),
     ...(clientContext !== undefined ? { clientContext } : {}),
     ...(identity !== undefined ? { identity } : {}),
+    ...(tenantId ? { tenantId } : {}),
   };
 }
 

@@ -8,6 +8,8 @@ export const PlldbErrorType = {
   TooLarge: 'PLLDB.EventTooLarge',
   AssumeRole: 'PLLDB.AssumeRoleFailed',
   Failed: 'PLLDB.InvocationFailed',
+  /** An AWS endpoint the runtime needs is out of the function's network's reach (a VPC without NAT, ...). */
+  Unreachable: 'PLLDB.EndpointUnreachable',
 } as const;
 
 /** A failure with a message meant for the caller of the function (returned through the Runtime API). */

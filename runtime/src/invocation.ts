@@ -2,6 +2,7 @@ import { firstValueFrom } from 'rxjs';
 import { DEBUGGER_DISCONNECTED_ERROR_TYPE, DeliveredVia, Status, queueNameFor, readAnswer, type Answer, type DeliveredViaValue } from '../../protocol/index.js';
 import type { AwsEdges } from './aws/clients.js';
 import { ConnectionGoneError } from './aws/ports.js';
+import { isPrivateDnsForbidden, isUnreachable, privateDnsError, reaching, unreachableError } from './aws/reachability.js';
 import type { RuntimeConfig } from './config.js';
 import { invocationContext } from './context.js';
 import { PlldbError, PlldbErrorType, toLambdaError } from './errors.js';
@@ -51,7 +52,7 @@ export async function handleInvocation(next: NextInvocation, deps: InvocationDep
     const connectionId = edges.connection.id;
     const item = requestItem({ ...config, connectionId }, inv, deps.environment, queueName, Date.now());
     queueUrl = createQueue(deps, requestId, queueName);
-    await beforeDeadline(setup, inv, received, config.timeoutHint, () => edges.store.put(item, setup));
+    await beforeDeadline(setup, inv, received, config.timeoutHint, () => reaching('DynamoDB', () => edges.store.put(item, setup)));
     logger.log('INFO', 'item_written', { requestId, ms: nowMs() - received });
     await beforeDeadline(setup, inv, received, config.timeoutHint, () => notify(deps, inv, connectionId, setup));
     const result = await firstValueFrom(
@@ -98,7 +99,8 @@ function createQueue({ edges, logger }: InvocationDeps, requestId: string, queue
       return url;
     },
     (err: unknown) => {
-      logger.log('WARN', 'queue_create_failed', { requestId, queueName, error: (err as Error).message, fallback: 'poll' });
+      const error = isUnreachable(err) ? unreachableError('SQS', err).message : (err as Error).message;
+      logger.log('WARN', 'queue_create_failed', { requestId, queueName, error, fallback: 'poll' });
       return undefined;
     },
   );
@@ -133,6 +135,8 @@ async function notify(deps: InvocationDeps, inv: Invocation, connectionId: strin
   try {
     await edges.connection.notify(inv.requestId, connectionId, (target) => debuggerMessage({ ...config, connectionId: target }, inv, deps.environment), logger, signal);
   } catch (err) {
+    if (isUnreachable(err)) throw unreachableError('execute-api', err);
+    if (isPrivateDnsForbidden(err)) throw privateDnsError(err);
     if (!(err instanceof ConnectionGoneError)) throw err;
     await edges.store.finishUnanswered(inv.requestId, Status.Failed).catch(() => undefined);
     throw new PlldbError(

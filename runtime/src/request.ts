@@ -6,6 +6,7 @@ import {
   Status,
   WEBSOCKET_MESSAGE_LIMIT_BYTES,
   isCredentialVariable,
+  itemSize,
   type DebuggerRequestMessage,
   type InvocationContextData,
 } from '../../protocol/index.js';
@@ -94,27 +95,12 @@ export function debuggerMessage(config: RuntimeConfig, inv: Invocation, environm
     runtime: config.function.runtime,
     context: inv.context,
     ...(observation ? { observation: true as const } : {}),
+    ...(inv.context.tenantId !== undefined ? { tenantId: inv.context.tenantId } : {}),
   };
   const full = JSON.stringify(message);
   if (Buffer.byteLength(full) <= WEBSOCKET_MESSAGE_LIMIT_BYTES) return full;
   const { event: _event, ...rest } = message;
   return JSON.stringify({ ...rest, eventInline: false });
-}
-
-/** DynamoDB's size of an item: attribute names plus values (numbers counted generously). */
-export function itemSize(item: Record<string, unknown>): number {
-  let size = 0;
-  for (const [name, value] of Object.entries(item)) size += Buffer.byteLength(name) + valueSize(value);
-  return size;
-}
-
-function valueSize(value: unknown): number {
-  if (typeof value === 'string') return Buffer.byteLength(value);
-  if (typeof value === 'number') return 21;
-  if (value instanceof Uint8Array) return value.byteLength;
-  if (Array.isArray(value)) return 3 + value.reduce((n: number, v) => n + 1 + valueSize(v), 0);
-  if (typeof value === 'object' && value !== null) return 3 + itemSize(value as Record<string, unknown>) + Object.keys(value).length;
-  return 1;
 }
 
 function isJson(text: string): boolean {

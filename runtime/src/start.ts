@@ -4,6 +4,7 @@ import { toLambdaError } from './errors.js';
 import type { InvocationDeps } from './invocation.js';
 import { stdoutLogger as logger, nowMs } from './logger.js';
 import { runLoops } from './loop.js';
+import { restoreHeldEnvironment } from './held-environment.js';
 import { forwardedEnvironment } from './request.js';
 import { RuntimeApiClient, type NextInvocation } from './runtime-api/client.js';
 
@@ -25,6 +26,7 @@ export interface RuntimeStrategy<Edges> {
  * the edges are ready waits for them.
  */
 export async function startRuntime<Edges>(runtime: RuntimeStrategy<Edges>): Promise<void> {
+  restoreHeldEnvironment(process.env);
   const api = new RuntimeApiClient(process.env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001');
   let config: RuntimeConfig;
   try {

@@ -79,6 +79,7 @@ export class LambdaApi {
       invocationType: (header(req, 'x-amz-invocation-type') ?? 'RequestResponse') as InvokeOptions['invocationType'],
       logType: (header(req, 'x-amz-log-type') ?? 'None') as InvokeOptions['logType'],
       ...(header(req, 'x-amz-client-context') ? { clientContext: header(req, 'x-amz-client-context') } : {}),
+      ...(header(req, 'x-amz-tenant-id') ? { tenantId: header(req, 'x-amz-tenant-id') } : {}),
     };
     if (!['RequestResponse', 'Event', 'DryRun'].includes(options.invocationType as string)) {
       throw new LambdaServiceError('InvalidParameterValueException', `InvocationType ${options.invocationType} is invalid: use RequestResponse, Event or DryRun`, 400);

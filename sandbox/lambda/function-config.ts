@@ -16,7 +16,7 @@ const RESERVED_ENV = new Set([
 ]);
 
 /** A function's settled configuration: every default applied. */
-export type ResolvedDefinition = Required<Omit<FunctionDefinition, 'description'>> & { description: string };
+export type ResolvedDefinition = Required<Omit<FunctionDefinition, 'description' | 'vpc'>> & { description: string; vpc?: FunctionDefinition['vpc'] };
 
 /** The state Lambda keeps beside the definition (revision, timestamps). */
 export interface FunctionRecord {
@@ -74,6 +74,7 @@ export function resolveDefinition(def: FunctionDefinition, accountId: string): R
     layers: [...(def.layers ?? [])],
     role: def.role ?? `arn:aws:iam::${accountId}:role/${def.name}-role`,
     description: def.description ?? '',
+    ...(def.vpc ? { vpc: def.vpc } : {}),
   };
   validateSettings(resolved);
   if (!existsSync(resolved.codeDir)) throw invalidParameter(`codeDir ${resolved.codeDir} of function ${def.name} does not exist.`);
@@ -145,6 +146,7 @@ export function toConfiguration(record: FunctionRecord, layers: LayerRegistry): 
     Version: '$LATEST',
     ...(Object.keys(def.environment).length > 0 ? { Environment: { Variables: { ...def.environment } } } : {}),
     TracingConfig: { Mode: 'PassThrough' },
+    ...(def.vpc ? { VpcConfig: { SubnetIds: [...def.vpc.subnetIds], SecurityGroupIds: [...def.vpc.securityGroupIds], VpcId: 'vpc-sandbox' } } : {}),
     RevisionId: record.revisionId,
     ...(def.layers.length > 0 ? { Layers: def.layers.map((arn) => ({ Arn: arn, CodeSize: layers.codeSize(arn) })) } : {}),
     State: 'Active',

@@ -9,6 +9,7 @@ import { applyPatch, LayerRegistry, newRecord, resolveDefinition, revision, toCo
 import { FunctionInstance, type InstanceEvents } from './function-instance.js';
 import { InvocationLog } from './invocation-log.js';
 import { LaunchError, planLaunch, resolvePython } from './launch.js';
+import { VpcNetwork } from './vpc-network.js';
 import { RESPONSE_PAYLOAD_LIMIT_BYTES, type RuntimeOutcome } from './runtime-api-server.js';
 import type { FunctionConfigurationPatch, FunctionDefinition, InstanceInfo, InvokeOptions, InvokeResult, LogEntry, LogHook, RuntimeEventHook } from './types.js';
 
@@ -43,6 +44,7 @@ interface PendingInvocation {
   requestId: string;
   payload: string;
   clientContext?: string;
+  tenantId?: string;
   log: InvocationLog;
   settle(result: Omit<InvokeResult, 'statusCode' | 'requestId'>): void;
   timer?: NodeJS.Timeout;
@@ -72,6 +74,7 @@ export class FunctionHost {
   private readonly recentLines: LogEntry[] = [];
   private instanceCounter = 0;
   private stopped = false;
+  private vpcNetwork: Promise<VpcNetwork> | undefined;
 
   constructor(private readonly options: FunctionHostOptions = {}) {
     this.region = options.region ?? SANDBOX_REGION;
@@ -180,6 +183,7 @@ export class FunctionHost {
       for (const instance of fn.instances.values()) kills.push(instance.kill());
     }
     await Promise.all(kills);
+    await (await this.vpcNetwork)?.stop();
   }
 
   private find(nameOrArn: string, qualifier?: string): HostedFunction {
@@ -202,6 +206,7 @@ export class FunctionHost {
         requestId,
         payload,
         ...(options.clientContext ? { clientContext: options.clientContext } : {}),
+        ...(options.tenantId ? { tenantId: options.tenantId } : {}),
         log,
         settle: (result) => {
           if (settled) return;
@@ -244,6 +249,7 @@ export class FunctionHost {
       timeoutMs: def.timeout * 1000,
       invokedFunctionArn: fn.record.arn,
       ...(pending.clientContext ? { clientContext: Buffer.from(pending.clientContext, 'base64').toString('utf8') } : {}),
+      ...(pending.tenantId ? { tenantId: pending.tenantId } : {}),
     });
   }
 
@@ -269,7 +275,9 @@ export class FunctionHost {
         logStreamName: `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${instance.id}`,
         pythonCommand: def.runtime.startsWith('python') ? (this.options.pythonCommand ?? resolvePython()) : '',
       });
+      if (def.vpc) plan.env = (await (this.vpcNetwork ??= VpcNetwork.start())).environment(plan.env, def.vpc);
       instance.spawn(plan);
+      instance.watchMemory(def.memorySize, (usedMb) => void this.outOfMemory(fn, instance, usedMb));
       this.options.onRuntimeEvent?.({ kind: 'spawned', functionName: def.name, instanceId: instance.id, pid: instance.pid, at: preciseNow() });
     } catch (err) {
       const detail = err instanceof LaunchError ? err.message : `cannot start the runtime: ${(err as Error).message}`;
@@ -304,8 +312,9 @@ export class FunctionHost {
         if (!pending || pending.requestId !== requestId) return;
         fn.assigned.delete(instance);
         instance.current = undefined;
-        pending.log.end();
-        pending.settle(resultOf(outcome));
+        const maxMemoryUsedMb = instance.maxMemoryUsedMb();
+        pending.log.end(fn.record.definition.memorySize, maxMemoryUsedMb);
+        pending.settle({ ...resultOf(outcome), ...(maxMemoryUsedMb !== undefined ? { maxMemoryUsedMb } : {}) });
       },
       onInitError: (instance, errorType, body) => {
         const pending = fn.assigned.get(instance);
@@ -324,6 +333,13 @@ export class FunctionHost {
         this.record(fn.record.definition.name, instance.id, line, stream);
       },
     };
+  }
+
+  /** Lambda kills an environment whose memory passes MemorySize: its invocation fails with Runtime.ExitError (signal: killed). */
+  private async outOfMemory(fn: HostedFunction, instance: FunctionInstance, usedMb: number): Promise<void> {
+    const def = fn.record.definition;
+    this.record(def.name, instance.id, JSON.stringify({ level: 'ERROR', event: 'memory_exceeded', functionName: def.name, memorySizeMb: def.memorySize, usedMb: Math.ceil(usedMb) }), 'stderr');
+    await this.retire(fn, instance);
   }
 
   /** Kills the overrunning environment first, so the caller's error means it is gone. */

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { LaunchPlan } from './launch.js';
+import { MemoryWatch } from './memory-watch.js';
 import { RuntimeApiServer, type RuntimeInvocation, type RuntimeOutcome } from './runtime-api-server.js';
 import type { InstanceInfo, InstanceState } from './types.js';
 
@@ -26,6 +27,7 @@ export class FunctionInstance {
   private readonly exited: Promise<void>;
   private markExited!: () => void;
   private killed: Promise<void> | undefined;
+  private memory: MemoryWatch | undefined;
 
   constructor(
     readonly id: string,
@@ -69,6 +71,7 @@ export class FunctionInstance {
     const report = (code: number | null, signal: NodeJS.Signals | null) => {
       if (reported) return;
       reported = true;
+      this.memory?.stop();
       this.markExited();
       this.events.onExit(this, code, signal);
     };
@@ -77,6 +80,16 @@ export class FunctionInstance {
       report(127, null);
     });
     child.on('close', report);
+  }
+
+  /** Counts the process's resident memory against `limitMb`, as Lambda counts it against MemorySize. */
+  watchMemory(limitMb: number, onExceeded: (usedMb: number) => void): void {
+    if (this.child?.pid !== undefined) this.memory = new MemoryWatch(this.child.pid, limitMb, onExceeded);
+  }
+
+  /** The REPORT line's "Max Memory Used": the process's peak resident memory so far (MB). */
+  maxMemoryUsedMb(): number | undefined {
+    return this.memory?.peakMb();
   }
 
   deliver(invocation: RuntimeInvocation): void {
@@ -92,6 +105,7 @@ export class FunctionInstance {
 
   private async terminate(): Promise<void> {
     this.state = 'stopping';
+    this.memory?.stop();
     const pid = this.child?.pid;
     const running = this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
     if (pid !== undefined) {

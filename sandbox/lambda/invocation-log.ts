@@ -6,6 +6,7 @@ export class InvocationLog {
   private readonly lines: string[] = [];
   private startedAt = 0;
   private endedAt: number | undefined;
+  private memory = '';
 
   constructor(private readonly requestId: string) {}
 
@@ -18,8 +19,10 @@ export class InvocationLog {
     this.lines.push(line);
   }
 
-  end(): void {
+  /** Ends the invocation; the REPORT line then says the function's memory and the peak used, as Lambda's does. */
+  end(memorySizeMb?: number, maxMemoryUsedMb?: number): void {
     this.endedAt = Date.now();
+    if (memorySizeMb !== undefined && maxMemoryUsedMb !== undefined) this.memory = `\tMemory Size: ${memorySizeMb} MB\tMax Memory Used: ${maxMemoryUsedMb} MB`;
   }
 
   /** Base64 of the last 4 KB. */
@@ -27,7 +30,7 @@ export class InvocationLog {
     const lines = [...this.lines];
     if (this.endedAt !== undefined) {
       const duration = (this.endedAt - this.startedAt).toFixed(2);
-      lines.push(`END RequestId: ${this.requestId}`, `REPORT RequestId: ${this.requestId}\tDuration: ${duration} ms`);
+      lines.push(`END RequestId: ${this.requestId}`, `REPORT RequestId: ${this.requestId}\tDuration: ${duration} ms${this.memory}`);
     }
     const text = Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8');
     return text.subarray(Math.max(0, text.length - TAIL_BYTES)).toString('base64');

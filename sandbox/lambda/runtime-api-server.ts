@@ -17,6 +17,8 @@ export interface RuntimeInvocation {
   traceId?: string;
   clientContext?: string;
   cognitoIdentity?: string;
+  /** The caller's tenant (Invoke's X-Amz-Tenant-Id), for a function with tenant isolation. */
+  tenantId?: string;
 }
 
 export type RuntimeOutcome = { kind: 'response'; body: string } | { kind: 'error'; errorType?: string; body: string } | { kind: 'too-large' };
@@ -124,6 +126,7 @@ export class RuntimeApiServer {
     };
     if (invocation.clientContext) headers['lambda-runtime-client-context'] = invocation.clientContext;
     if (invocation.cognitoIdentity) headers['lambda-runtime-cognito-identity'] = invocation.cognitoIdentity;
+    if (invocation.tenantId) headers['lambda-runtime-aws-tenant-id'] = invocation.tenantId;
     res.writeHead(200, headers);
     res.end(invocation.payload);
     this.listener.onDelivered(invocation.requestId, deadlineMs);

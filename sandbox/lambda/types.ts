@@ -18,7 +18,22 @@ export interface FunctionDefinition {
   /** Execution role ARN. Default `arn:aws:iam::{account}:role/{name}-role`. */
   role?: string;
   description?: string;
+  /** Runs the function in a VPC without a NAT gateway: AWS's public endpoints are out of its reach. */
+  vpc?: VpcSettings;
 }
+
+/** A function's VpcConfig, and what its VPC offers. */
+export interface VpcSettings {
+  subnetIds: string[];
+  securityGroupIds: string[];
+  /**
+   * Interface (or gateway) VPC endpoints with private DNS the VPC has: those services stay reachable;
+   * `execute-api` answers 403 to PostToConnection for a public API. Every other endpoint is out of reach.
+   */
+  endpoints?: VpcEndpointService[];
+}
+
+export type VpcEndpointService = 'sts' | 'dynamodb' | 'sqs' | 'execute-api';
 
 export type Architecture = 'x86_64' | 'arm64';
 
@@ -33,6 +48,8 @@ export interface InvokeOptions {
   logType?: 'None' | 'Tail';
   /** Base64 JSON, passed to the runtime as Lambda-Runtime-Client-Context. */
   clientContext?: string;
+  /** Invoke's X-Amz-Tenant-Id, passed to the runtime as Lambda-Runtime-Aws-Tenant-Id. */
+  tenantId?: string;
 }
 
 export interface InvokeResult {
@@ -44,6 +61,8 @@ export interface InvokeResult {
   /** Base64 log tail, when asked for with logType Tail. */
   logResult?: string;
   requestId: string;
+  /** The REPORT line's "Max Memory Used": peak resident memory of the environment's runtime process (MB), where the host can read it. */
+  maxMemoryUsedMb?: number;
 }
 
 /** Called for every line a function instance writes. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { Attr, DYNAMODB_ITEM_LIMIT_BYTES, WEBSOCKET_MESSAGE_LIMIT_BYTES, type DebuggerResponseMessage } from '../../protocol/index.js';
+import { Attr, DYNAMODB_ITEM_LIMIT_BYTES, RESULT_TOO_LARGE_ERROR_TYPE, WEBSOCKET_MESSAGE_LIMIT_BYTES, type DebuggerResponseMessage } from '../../protocol/index.js';
 import type { StoreOutcome } from '../../protocol/answer-write.js';
-import { RESULT_TOO_LARGE_ERROR_TYPE, deliverAnswer, type AnswerWriter } from '../../cli/src/debug/answer-delivery.js';
+import { deliverAnswer, type AnswerWriter } from '../../cli/src/debug/answer-delivery.js';
 
 /** An item store that keeps what it is asked to write, or answers as told. */
 function store(answer: () => Promise<StoreOutcome> = async () => ({ kind: 'stored', queue: { name: 'q' } })) {
@@ -48,15 +48,16 @@ describe('deliverAnswer', () => {
     expect(JSON.parse(String(writes[0]!.attributes[Attr.Error]))).toMatchObject({ errorType: 'Boom' });
   });
 
-  it('replaces an answer the item cannot hold with an error answer that gives its size and the limit', async () => {
+  it('replaces an answer the item cannot hold with an error answer that gives both sizes and the limit', async () => {
     const { route: r, sent } = route();
-    const tooBig = Object.assign(new Error('Item size to update has exceeded the maximum allowed size'), { name: 'ValidationException' });
-    const { store: s, writes } = store(async () => Promise.reject(tooBig));
+    const { store: s, writes } = store(async () => ({ kind: 'too-large', answerBytes: 300_043, itemBytes: 150_000 }));
     const warnings: string[] = [];
     await expect(deliverAnswer(ok(300_000), r, s, (l) => warnings.push(l))).resolves.toBe('too-large');
     expect(writes).toHaveLength(1);
     expect(sent).toEqual([expect.objectContaining({ requestId: 'req-1', statusCode: 500, errorType: RESULT_TOO_LARGE_ERROR_TYPE })]);
-    expect(sent[0]!.errorMessage).toContain(`result (300002 bytes) is too large to return through PLLDB`);
+    // Attribute names count: "ResponseCode" and "Response" with their values.
+    expect(sent[0]!.errorMessage).toContain(`result (300043 bytes) is too large to return through PLLDB`);
+    expect(sent[0]!.errorMessage).toContain('which already holds 150000 bytes');
     expect(sent[0]!.errorMessage).toContain(String(DYNAMODB_ITEM_LIMIT_BYTES));
     expect(warnings).toEqual([expect.stringContaining('req-1')]);
   });

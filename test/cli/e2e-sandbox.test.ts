@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { EventEmitter } from 'node:events';
-import { EXEC_WRAPPER_PATH, Env, WEBSOCKET_MESSAGE_LIMIT_BYTES, type DebuggerRequestMessage } from '../../protocol/index.js';
+import { EXEC_WRAPPER_PATH, Env, RESULT_TOO_LARGE_ERROR_TYPE, WEBSOCKET_MESSAGE_LIMIT_BYTES, type DebuggerRequestMessage } from '../../protocol/index.js';
 import { SANDBOX_LAYERS } from '../../sandbox/index.js';
 import { runDebug, type DebugHost } from '../../cli/src/commands/debug.js';
-import { RESULT_TOO_LARGE_ERROR_TYPE, type AnswerDelivery } from '../../cli/src/debug/answer-delivery.js';
+import type { AnswerDelivery } from '../../cli/src/debug/answer-delivery.js';
 import { openWebSocket } from '../../cli/src/debug/connection.js';
 import { buildProgram } from '../../cli/src/program.js';
 import type { RestorableConfig } from '../../cli/src/demo/configuration-check.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { Attr, QUEUE_MAX_MESSAGE_BYTES, Status, decodeQueueMessage } from '../../protocol/index.js';
+import { Attr, QUEUE_MAX_MESSAGE_BYTES, RESULT_TOO_LARGE_ERROR_TYPE, Status, decodeQueueMessage } from '../../protocol/index.js';
 import type { ApiReply, RequestItem, StatusValue } from '../../protocol/index.js';
 import { handleDefaultRoute } from '../../infra/websocket/default-route.js';
 import type { DefaultRouteDeps } from '../../infra/websocket/default-route.js';
@@ -158,6 +158,28 @@ describe('$default: a valid answer from the owning connection', () => {
     expect(order).toEqual(['send-started', 'replied', 'send-done']);
   });
 
+  it('learns the queue from the write itself, without reading the request back', async () => {
+    await putItem(pendingItem({ Request: JSON.stringify({ event: { blob: 'x'.repeat(300_000) }, context: {} }) }));
+    const sent: Record<string, unknown>[] = [];
+    dynamo.client.middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        sent.push({ input: args.input, attributes: (out.output as { Attributes?: Record<string, unknown> }).Attributes });
+        return out;
+      },
+      { step: 'initialize', name: 'record-update' },
+    );
+    try {
+      expect((await send(answer)).type).toBe('response-accepted');
+    } finally {
+      dynamo.client.middlewareStack.remove('record-update');
+    }
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.input).toMatchObject({ ReturnValues: 'UPDATED_OLD' });
+    expect(Object.keys(sent[0]?.attributes ?? {}).sort()).toEqual([Attr.QueueName, Attr.Status]);
+    expect(queues.sent[0]?.queue).toEqual({ name: QUEUE_NAME });
+  });
+
   it('sends a pointer when the answer does not fit a queue message', async () => {
     const big = JSON.stringify('x'.repeat(QUEUE_MAX_MESSAGE_BYTES));
     await putItem(pendingItem());
@@ -184,6 +206,23 @@ describe('$default: a valid answer from the owning connection', () => {
     await expect(send(answer)).resolves.toEqual({ type: 'response-accepted', requestId: REQUEST_ID });
     expect((await getItem())?.[Attr.Status]).toBe(Status.Responded);
     expect(queues.sent).toHaveLength(1);
+  });
+});
+
+describe('$default: an answer the item cannot hold', () => {
+  it('fails the invocation at once with PLLDB.ResultTooLarge, saying both sizes and the limit, and asks for no resend', async () => {
+    await putItem(pendingItem({ Request: JSON.stringify({ event: { blob: 'x'.repeat(300_000) }, context: {} }) }));
+    const reply = await send({ ...answer, response: JSON.stringify('y'.repeat(120_000)) });
+
+    expect(reply).toMatchObject({ type: 'error', requestId: REQUEST_ID, message: expect.stringMatching(/PLLDB\.ResultTooLarge/) });
+    expect(reply).not.toHaveProperty('retry');
+    const item = await getItem();
+    expect(item?.[Attr.Status]).toBe(Status.Responded);
+    const error = JSON.parse(String(item?.[Attr.Error])) as { errorType: string; errorMessage: string };
+    expect(error.errorType).toBe(RESULT_TOO_LARGE_ERROR_TYPE);
+    expect(error.errorMessage).toMatch(/result \(120\d{3} bytes\).*already holds 300\d{3} bytes.*42\d{4} bytes together, over the item limit of 409600 bytes/);
+    expect(decodeQueueMessage(queues.sent[0]?.body)).toMatchObject({ type: 'answer', answer: { kind: 'error', error: { errorType: RESULT_TOO_LARGE_ERROR_TYPE } } });
+    expect(logs.map((l) => l.event)).toContain('answer-too-large');
   });
 });
 

@@ -141,10 +141,11 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('lets the sweeper delete only PLLDB queues', () => {
+  it('lets the sweeper read invocation status and delete only PLLDB queues', () => {
     expect(statementsOfRole(synth.template, roleOfFunction(/deletes per-invocation queues/))).toEqual([
       { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [expect.stringMatching(/^<QueueSweeperLogs\w+\.Arn>$/)] },
       { actions: ['sqs:GetQueueAttributes', 'sqs:DeleteQueue'], resources: [QUEUES] },
+      { actions: ['dynamodb:GetItem'], resources: [`<${TABLE}.Arn>`] },
       { actions: ['sqs:ListQueues'], resources: ['*'] },
     ]);
   });

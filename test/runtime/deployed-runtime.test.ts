@@ -2,7 +2,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Env } from '../../protocol/index.js';
 import { DeployedRuntime } from '../../runtime/src/deployed/deployed-runtime.js';
 import type { Logger } from '../../runtime/src/logger.js';
 import { RuntimeApiClient } from '../../runtime/src/runtime-api/client.js';
@@ -56,7 +55,7 @@ describe('the deployed runtime behind the Runtime API proxy', () => {
   };
 
   it('starts once, lazily, and hands over every /next header and the event; the answer reaches the Runtime API as sent', async () => {
-    start({ [Env.FunctionNodeOptions]: '--enable-source-maps' });
+    start({ NODE_OPTIONS: '--enable-source-maps' });
     expect(logs.some((l) => l.event === 'deployed_runtime_started')).toBe(false);
     const headers = {
       'lambda-runtime-client-context': '{"client":{"app_title":"shop"}}',

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { Attr, DYNAMODB_ITEM_LIMIT_BYTES, REDACTED, WEBSOCKET_MESSAGE_LIMIT_BYTES, queueNameFor, readRequestJson } from '../../protocol/index.js';
+import { Attr, DYNAMODB_ITEM_LIMIT_BYTES, REDACTED, WEBSOCKET_MESSAGE_LIMIT_BYTES, itemSize, queueNameFor, readRequestJson } from '../../protocol/index.js';
 import { loadConfig } from '../../runtime/src/config.js';
 import { PlldbError } from '../../runtime/src/errors.js';
-import { debuggerMessage, forwardedEnvironment, itemSize, requestItem, type Invocation } from '../../runtime/src/request.js';
+import { debuggerMessage, forwardedEnvironment, requestItem, type Invocation } from '../../runtime/src/request.js';
 
 const config = loadConfig({
   AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',

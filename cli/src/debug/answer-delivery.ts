@@ -1,9 +1,10 @@
 import {
-  Attr,
   DYNAMODB_ITEM_LIMIT_BYTES,
   WEBSOCKET_MESSAGE_LIMIT_BYTES,
   answerAttributes,
   answerFromMessage,
+  itemSize,
+  resultTooLargeError,
   type DebuggerResponseMessage,
 } from '../../../protocol/index.js';
 import type { CurrentItem, DynamoDbAnswerWriter } from '../../../protocol/answer-write.js';
@@ -27,8 +28,6 @@ export interface AnswerRoute {
  */
 export type AnswerDelivery = 'websocket' | 'item' | 'too-large';
 
-export const RESULT_TOO_LARGE_ERROR_TYPE = 'PLLDB.ResultTooLarge';
-
 /**
  * Sends an answer the way it fits: API Gateway refuses WebSocket messages over 128 KB, so a
  * larger answer is written straight into the request item with the same conditional write the
@@ -41,33 +40,24 @@ export async function deliverAnswer(answer: DebuggerResponseMessage, route: Answ
     return 'websocket';
   }
   const attributes = answerAttributes(answerFromMessage(answer));
-  const resultBytes = Buffer.byteLength(String(attributes[Attr.Response] ?? attributes[Attr.Error] ?? ''), 'utf8');
-  if (resultBytes < DYNAMODB_ITEM_LIMIT_BYTES && (await storeInItem(answer.requestId, route.connectionId, attributes, store))) return 'item';
-  warn(`request ${answer.requestId}: the handler's result (${resultBytes} bytes) does not fit the table item; the function gets a ${RESULT_TOO_LARGE_ERROR_TYPE} error`);
-  await route.send(tooLargeAnswer(answer.requestId, resultBytes));
+  const answerBytes = itemSize(attributes);
+  const stored = answerBytes < DYNAMODB_ITEM_LIMIT_BYTES ? await storeInItem(answer.requestId, route.connectionId, attributes, store) : undefined;
+  if (stored === true) return 'item';
+  const error = resultTooLargeError(answerBytes, stored?.itemBytes);
+  warn(`request ${answer.requestId}: the handler's result (${answerBytes} bytes) does not fit the table item; the function gets a ${error.errorType} error`);
+  await route.send(answerMessage(answer.requestId, { ok: false, error: runtimeError(error.errorType, error.errorMessage) }));
   return 'too-large';
 }
 
-/** The error answer for a result PLLDB cannot carry. */
-function tooLargeAnswer(requestId: string, resultBytes: number): DebuggerResponseMessage {
-  return answerMessage(requestId, {
-    ok: false,
-    error: runtimeError(
-      RESULT_TOO_LARGE_ERROR_TYPE,
-      `the handler's result (${resultBytes} bytes) is too large to return through PLLDB: it travels in a DynamoDB item, which holds at most ${DYNAMODB_ITEM_LIMIT_BYTES} bytes (400 KB) together with the invocation's event; return less while debugging`,
-    ),
-  });
-}
-
-/** True when stored; false when DynamoDB refuses the item's size; throws when the item is not ours to answer. */
-async function storeInItem(requestId: string, connectionId: string, attributes: Record<string, string | number>, store: AnswerWriter): Promise<boolean> {
+/** True when stored; the item's size when DynamoDB refuses the answer's size; throws when the item is not ours to answer. */
+async function storeInItem(requestId: string, connectionId: string, attributes: Record<string, string | number>, store: AnswerWriter): Promise<true | { itemBytes: number }> {
   let outcome;
   try {
     outcome = await store.storeAnswer(requestId, connectionId, attributes);
   } catch (err) {
-    if (isItemTooLarge(err)) return false;
     throw explainAwsError(err, `write the answer to request ${requestId} into the table`);
   }
+  if (outcome.kind === 'too-large') return { itemBytes: outcome.itemBytes };
   if (outcome.kind === 'refused') throw new Error(`the table refused it: ${refusal(outcome.current, connectionId)}`);
   return true;
 }
@@ -76,9 +66,4 @@ function refusal(current: CurrentItem | undefined, connectionId: string): string
   if (current === undefined) return 'the request is not in the table (expired or deleted)';
   if (current.connectionId !== connectionId) return 'the request belongs to another debugger connection';
   return `the request is ${current.status ?? 'in no known state'}, no longer waiting for an answer`;
-}
-
-/** DynamoDB's ValidationException for an item that would pass 400 KB. */
-function isItemTooLarge(err: unknown): boolean {
-  return (err as Error | undefined)?.name === 'ValidationException' && /item size/i.test((err as Error).message);
 }

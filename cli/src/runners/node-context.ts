@@ -17,6 +17,7 @@ export function nodeContext(data: InvocationContextData, now: () => number = Dat
     logStreamName: data.logStreamName,
     ...(data.identity !== undefined ? { identity: data.identity as Context['identity'] } : {}),
     ...(data.clientContext !== undefined ? { clientContext: data.clientContext as Context['clientContext'] } : {}),
+    ...(data.tenantId !== undefined ? { tenantId: data.tenantId } : {}),
     getRemainingTimeInMillis: () => Math.max(0, data.deadlineMs - now()),
     done: unsupported('done'),
     fail: unsupported('fail'),

@@ -8,6 +8,7 @@ import { DynamoDbItemStore } from './item-store.js';
 import { RoleCredentials, StsRoleAssumer, roleSessionName } from './credentials.js';
 import { WebSocketNotifier } from './notifier.js';
 import type { ItemStore, Notifier, QueueService } from './ports.js';
+import { CONNECT_TIMEOUT_MS } from './reachability.js';
 import { SqsQueueService } from './queue-service.js';
 import { sessionPolicy } from './session-policy.js';
 
@@ -22,7 +23,7 @@ export interface AwsEdges {
 
 /** Created once at init: keep-alive connections and the role credentials are reused across invocations. */
 export function createAwsEdges(config: RuntimeConfig): AwsEdges {
-  const requestHandler = { httpAgent: { keepAlive: true }, httpsAgent: { keepAlive: true } };
+  const requestHandler = { httpAgent: { keepAlive: true }, httpsAgent: { keepAlive: true }, connectionTimeout: CONNECT_TIMEOUT_MS };
   // STS signs with the function's own credentials (the default chain reads them from the environment).
   const sts = new STSClient({ requestHandler });
   // The session policy names the connection being notified; following the session re-assumes the role for the new one.

@@ -2,6 +2,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DEFAULT_ROLE_NAME, ROLE_EXTERNAL_ID } from '../../../protocol/index.js';
 import { PlldbError, PlldbErrorType } from '../errors.js';
 import type { RoleAssumer, TemporaryCredentials } from './ports.js';
+import { isUnreachable, unreachableError } from './reachability.js';
 
 /** Refresh this long before the credentials expire, so no call goes out with expiring ones. */
 const REFRESH_BEFORE_MS = 5 * 60 * 1000;
@@ -85,6 +86,7 @@ export class RoleCredentials {
       this.cached = await this.assumer.assume(roleArn);
       return this.cached;
     } catch (err) {
+      if (isUnreachable(err)) throw unreachableError('STS', err);
       throw new PlldbError(
         `PLLDB could not assume ${roleArn}: ${(err as Error).message}. The function's execution role needs sts:AssumeRole on ${roleArn} (\`plldb attach\` adds it); set PLLDB_DEBUGGER_ROLE_ARN if the role lives elsewhere.`,
         PlldbErrorType.AssumeRole,

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { Attr, Status, currentConnectionOf, sessionItemKey, type DeliveredViaValue } from '../../../protocol/index.js';
+import { ANSWER_ATTRIBUTES, Attr, Status, currentConnectionOf, sessionItemKey, type DeliveredViaValue } from '../../../protocol/index.js';
 import type { ItemStore } from './ports.js';
 
 export class DynamoDbItemStore implements ItemStore {
@@ -15,8 +15,16 @@ export class DynamoDbItemStore implements ItemStore {
   }
 
   async get(requestId: string, signal?: AbortSignal): Promise<Record<string, unknown> | undefined> {
+    // Only the answer: the item also holds the request (up to ~384 KB), which each poll would otherwise
+    // download and parse. (DynamoDB still charges a GetItem by the whole item's size, rounded up to 4 KB.)
     const out = await this.client.send(
-      new GetItemCommand({ TableName: this.tableName, Key: marshall({ [Attr.RequestId]: requestId }), ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: marshall({ [Attr.RequestId]: requestId }),
+        ConsistentRead: true,
+        ProjectionExpression: ANSWER_ATTRIBUTES.map((_a, i) => `#a${i}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(ANSWER_ATTRIBUTES.map((name, i) => [`#a${i}`, name])),
+      }),
       { abortSignal: signal },
     );
     return out.Item ? unmarshall(out.Item) : undefined;

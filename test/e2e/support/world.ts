@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Attr, DEFAULT_QUEUE_PREFIX, Env } from '../../../protocol/index.js';
 import { SANDBOX_LAYERS, startSandbox, type InvokeResult, type Sandbox, type SandboxOptions } from '../../../sandbox/index.js';
+import type { VpcSettings } from '../../../sandbox/lambda/types.js';
 import { TestDebugger } from './test-debugger.js';
 
 /** The function's own handlers (Node.js and Python): what pass-through mode runs. */
@@ -21,7 +22,7 @@ export interface World {
   sandbox: Sandbox;
   debuggerClient: TestDebugger;
   /** Creates a Node.js function with the PLLDB layer, attached to the test debugger (or given variables). */
-  attach(name: string, settings?: { env?: Record<string, string>; timeout?: number; connectionId?: string; kind?: keyof typeof KINDS }): void;
+  attach(name: string, settings?: { env?: Record<string, string>; timeout?: number; connectionId?: string; kind?: keyof typeof KINDS; memorySize?: number; vpc?: VpcSettings }): void;
   /** Creates a function without PLLDB: its own handler answers. */
   plain(name: string, kind?: keyof typeof KINDS): void;
   /** The request item, read consistently (undefined when there is none). */
@@ -71,6 +72,8 @@ export async function startWorld(options: SandboxOptions = {}): Promise<World> {
         codeDir,
         layers: [kind.layer],
         timeout: settings.timeout ?? 10,
+        ...(settings.memorySize !== undefined ? { memorySize: settings.memorySize } : {}),
+        ...(settings.vpc ? { vpc: settings.vpc } : {}),
         environment: { ...sandbox.debugEnvironment(settings.connectionId ?? debuggerClient.connectionId), ...settings.env },
       });
     },

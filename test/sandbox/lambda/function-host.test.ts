@@ -24,6 +24,25 @@ describe('FunctionHost lifecycle', () => {
     }
   });
 
+  it("reports Max Memory Used against the function's memory, and kills an environment that passes it as Lambda does", async () => {
+    const host = new FunctionHost();
+    try {
+      host.createFunction({ name: 'fn', runtime: 'nodejs22.x', handler: 'index.handler', codeDir: dirs.nodeDir, timeout: 10, memorySize: 128 });
+      const small = await host.invoke('fn', '{}', { logType: 'Tail' });
+      expect(small.maxMemoryUsedMb).toBeGreaterThan(0);
+      expect(small.maxMemoryUsedMb).toBeLessThanOrEqual(128);
+      expect(Buffer.from(small.logResult ?? '', 'base64').toString('utf8')).toMatch(new RegExp(`Memory Size: 128 MB\tMax Memory Used: ${small.maxMemoryUsedMb} MB`));
+      const [before] = host.instances('fn');
+      const big = await host.invoke('fn', JSON.stringify({ holdMb: 200 }));
+      expect(big.functionError).toBe('Unhandled');
+      expect(JSON.parse(big.payload)).toMatchObject({ errorType: 'Runtime.ExitError', errorMessage: expect.stringMatching(/signal: killed/) });
+      expect(host.logs('fn').some((l) => l.line.includes('memory_exceeded'))).toBe(true);
+      await waitFor(() => !isAlive(before?.pid ?? 0));
+    } finally {
+      await host.stop();
+    }
+  });
+
   it('stop() fails in-flight invocations, kills every runtime and refuses new invocations', async () => {
     const host = new FunctionHost();
     host.createFunction({ name: 'fn', runtime: 'nodejs22.x', handler: 'index.handler', codeDir: dirs.nodeDir, timeout: 30 });

@@ -16,6 +16,7 @@ export function writeHandlers(): { root: string; nodeDir: string; pythonDir: str
   if (event.fail) { const error = new TypeError('bad input: ' + event.fail); throw error; }
   if (event.sleepMs) await new Promise((resolve) => setTimeout(resolve, event.sleepMs));
   if (event.exit !== undefined) process.exit(event.exit);
+  if (event.holdMb) { globalThis.held = Buffer.alloc(event.holdMb * 1024 * 1024, 1); await new Promise((resolve) => setTimeout(resolve, 1000)); }
   return { echo: event, requestId: context.awsRequestId, fn: context.functionName, marker: process.env.MARKER ?? null, pid: process.pid };
 };
 `,
