@@ -1,16 +1,23 @@
 import { Command } from 'commander';
+import { PACKAGE_ROOT } from '../../sandbox/package-root.js';
 import { attachCommand } from './commands/attach.js';
 import { debugCommand } from './commands/debug.js';
 import { demoCommand } from './commands/demo.js';
+import { deployCommand } from './commands/deploy.js';
+import { destroyCommand } from './commands/destroy.js';
 import { detachCommand } from './commands/detach.js';
+import { packageVersion } from './package/version.js';
 
 /** The `plldb` command line: one sub-command per module under commands/. */
 export function buildProgram(): Command {
   return new Command('plldb')
     .description('Debug AWS Lambda functions from your own machine: invocations of the deployed function run your handler locally, under your debugger.')
+    .version(packageVersion(PACKAGE_ROOT))
     .showHelpAfterError()
     .addCommand(debugCommand())
     .addCommand(attachCommand())
     .addCommand(detachCommand())
+    .addCommand(deployCommand())
+    .addCommand(destroyCommand())
     .addCommand(demoCommand());
 }
