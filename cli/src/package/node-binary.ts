@@ -5,10 +5,18 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CliError } from '../errors.js';
-import pins from '../../../scripts/node-binaries.json' with { type: 'json' };
+import { PACKAGE_ROOT } from '../../../sandbox/package-root.js';
 import type { LayerArch } from './stack-package.js';
 
 const execFileAsync = promisify(execFile);
+
+interface NodeBinaryPins {
+  version: string;
+  binaries: Record<LayerArch, { pkg: string; integrity: string }>;
+}
+
+/** The pins the build also uses (scripts/node-binaries.json, shipped in the package). */
+const pins = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'scripts', 'node-binaries.json'), 'utf8')) as NodeBinaryPins;
 
 export const NODE_VERSION = pins.version;
 
