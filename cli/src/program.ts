@@ -6,6 +6,7 @@ import { demoCommand } from './commands/demo.js';
 import { deployCommand } from './commands/deploy.js';
 import { destroyCommand } from './commands/destroy.js';
 import { detachCommand } from './commands/detach.js';
+import { discoverCommand } from './commands/discover.js';
 import { packageVersion } from './package/version.js';
 
 /** The `plldb` command line: one sub-command per module under commands/. */
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .addCommand(debugCommand())
     .addCommand(attachCommand())
     .addCommand(detachCommand())
+    .addCommand(discoverCommand())
     .addCommand(deployCommand())
     .addCommand(destroyCommand())
     .addCommand(demoCommand());
