@@ -10,6 +10,12 @@ import type { DiscoveredFunction, ProjectReader } from './types.js';
 /** The project kinds plldb reads, first match wins. */
 export const PROJECT_READERS: readonly ProjectReader[] = [cdkReader, samReader];
 
+/** Whether `dir` is a project discover can read (so plldb debug can find its functions). */
+export function isProject(dir: string): boolean {
+  const root = resolve(dir);
+  return PROJECT_READERS.some((r) => r.detect(root)) || readConfig(root) !== undefined;
+}
+
 export interface DiscoverOptions {
   /** The deployed stack for functions whose project names none. */
   stack?: string;
