@@ -7,6 +7,8 @@ import { deployCommand } from './commands/deploy.js';
 import { destroyCommand } from './commands/destroy.js';
 import { detachCommand } from './commands/detach.js';
 import { discoverCommand } from './commands/discover.js';
+import { invokeCommand } from './commands/invoke.js';
+import { sandboxCommand } from './commands/sandbox.js';
 import { packageVersion } from './package/version.js';
 
 /** The `plldb` command line: one sub-command per module under commands/. */
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
     .addCommand(debugCommand())
     .addCommand(attachCommand())
     .addCommand(detachCommand())
+    .addCommand(invokeCommand())
+    .addCommand(sandboxCommand())
     .addCommand(discoverCommand())
     .addCommand(deployCommand())
     .addCommand(destroyCommand())

@@ -1,22 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { requestId } from '../common/ids.js';
 import { LambdaServiceError } from '../lambda/errors.js';
 import type { FunctionHost } from '../lambda/function-host.js';
-import type { FunctionConfigurationPatch, InvokeOptions } from '../lambda/types.js';
+import type { FunctionConfigurationPatch, FunctionDefinition, InvokeOptions } from '../lambda/types.js';
 import { readBody, send } from '../common/http-service.js';
+import { extractZip } from './zip-code.js';
 
 const ROUTE = /^\/2015-03-31\/functions\/([^/]+)\/(configuration|invocations)$/;
+const FUNCTIONS = /^\/2015-03-31\/functions\/?$/;
+const FUNCTION = /^\/2015-03-31\/functions\/([^/]+)\/?$/;
 const JSON_TYPE = { 'content-type': 'application/json' };
 const OPERATIONS: Record<string, string> = { 'GET configuration': 'GetFunctionConfiguration', 'PUT configuration': 'UpdateFunctionConfiguration', 'POST invocations': 'Invoke' };
 
 /** The Lambda API operation a request names (for request counts). */
 export function lambdaOperation(method: string | undefined, path: string): string {
+  if (FUNCTIONS.test(path)) return method === 'POST' ? 'CreateFunction' : 'ListFunctions';
+  if (FUNCTION.test(path)) return method === 'DELETE' ? 'DeleteFunction' : 'GetFunction';
   return OPERATIONS[`${method ?? ''} ${ROUTE.exec(path)?.[2] ?? ''}`] ?? `${method ?? ''} ${path}`;
 }
 
-/** Lambda's restJson1 API for what the CLI calls: Get/UpdateFunctionConfiguration and Invoke. */
+/**
+ * Lambda's restJson1 API: what the CLI calls (Get/UpdateFunctionConfiguration, Invoke) and what
+ * hosting your own functions needs (Create/Delete/List/GetFunction; code as Code.ZipFile).
+ */
 export class LambdaApi {
+  /** Function name -> the folder its Code.ZipFile was extracted to. */
+  private readonly codeDirs = new Map<string, string>();
+
   constructor(private readonly host: FunctionHost) {}
+
+  /** Removes the extracted code of the functions created over the API. */
+  close(): void {
+    for (const dir of this.codeDirs.values()) rmSync(dir, { recursive: true, force: true });
+    this.codeDirs.clear();
+  }
 
   matches(path: string): boolean {
     return path.startsWith('/2015-03-31/');
@@ -33,6 +53,23 @@ export class LambdaApi {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> {
+    if (FUNCTIONS.test(url.pathname)) {
+      if (req.method === 'POST') return this.createFunction(res, parseJson(body));
+      if (req.method === 'GET') return sendJson(res, { Functions: this.host.listFunctions().map((name) => this.host.getFunctionConfiguration(name)) });
+    }
+    const single = FUNCTION.exec(url.pathname);
+    if (single) {
+      const name = decodeURIComponent(single[1] ?? '');
+      if (req.method === 'GET') return sendJson(res, { Configuration: this.host.getFunctionConfiguration(name), Code: { RepositoryType: 'S3', Location: '' } });
+      if (req.method === 'DELETE') {
+        const functionName = this.host.getFunctionConfiguration(name).FunctionName ?? name;
+        await this.host.deleteFunction(name);
+        const dir = this.codeDirs.get(functionName);
+        if (dir) rmSync(dir, { recursive: true, force: true });
+        this.codeDirs.delete(functionName);
+        return send(res, 204, { 'x-amzn-requestid': requestId() }, '');
+      }
+    }
     const match = ROUTE.exec(url.pathname);
     const name = decodeURIComponent(match?.[1] ?? '');
     const qualifier = url.searchParams.get('Qualifier') ?? undefined;
@@ -53,6 +90,37 @@ export class LambdaApi {
     throw new LambdaServiceError('UnknownOperationException', `The sandbox does not serve ${req.method ?? ''} ${url.pathname}`, 404);
   }
 
+  private createFunction(res: ServerResponse, input: Record<string, unknown>): void {
+    const name = requiredString(input, 'FunctionName');
+    const zip = (input.Code as { ZipFile?: unknown } | undefined)?.ZipFile;
+    if (typeof zip !== 'string') throw invalid('Code.ZipFile is required: the sandbox hosts functions from a ZIP deployment package');
+    const patch = toPatch(input);
+    const dir = mkdtempSync(join(tmpdir(), `plldb-sandbox-${name}-`));
+    try {
+      extractZip(Buffer.from(zip, 'base64'), dir);
+      const architectures = Array.isArray(input.Architectures) ? (input.Architectures.map(String) as FunctionDefinition['architectures']) : undefined;
+      const config = this.host.createFunction({
+        name,
+        runtime: requiredString(input, 'Runtime'),
+        handler: requiredString(input, 'Handler'),
+        codeDir: dir,
+        ...(patch.role ? { role: patch.role } : {}),
+        ...(patch.environment ? { environment: patch.environment } : {}),
+        ...(patch.timeout !== undefined ? { timeout: patch.timeout } : {}),
+        ...(patch.memorySize !== undefined ? { memorySize: patch.memorySize } : {}),
+        ...(patch.layers ? { layers: patch.layers } : {}),
+        ...(patch.description !== undefined ? { description: patch.description } : {}),
+        ...(architectures ? { architectures } : {}),
+      });
+      this.codeDirs.set(name, dir);
+      send(res, 201, { ...JSON_TYPE, 'x-amzn-requestid': requestId() }, JSON.stringify(config));
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      if (err instanceof Error && !(err instanceof LambdaServiceError)) throw invalid(err.message);
+      throw err;
+    }
+  }
+
   private async invoke(req: IncomingMessage, res: ServerResponse, name: string, payload: string): Promise<void> {
     const options: InvokeOptions = {
       invocationType: (header(req, 'x-amz-invocation-type') ?? 'RequestResponse') as InvokeOptions['invocationType'],
@@ -68,6 +136,12 @@ export class LambdaApi {
     if (result.logResult) headers['x-amz-log-result'] = result.logResult;
     send(res, result.statusCode, headers, result.payload);
   }
+}
+
+function requiredString(input: Record<string, unknown>, key: string): string {
+  const value = input[key];
+  if (typeof value !== 'string' || value === '') throw invalid(`${key} is required`);
+  return value;
 }
 
 function toPatch(input: Record<string, unknown>): FunctionConfigurationPatch {
