@@ -7,6 +7,7 @@ import { deployCommand } from './commands/deploy.js';
 import { destroyCommand } from './commands/destroy.js';
 import { detachCommand } from './commands/detach.js';
 import { discoverCommand } from './commands/discover.js';
+import { ideCommand } from './commands/ide.js';
 import { invokeCommand } from './commands/invoke.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { packageVersion } from './package/version.js';
@@ -25,5 +26,6 @@ export function buildProgram(): Command {
     .addCommand(discoverCommand())
     .addCommand(deployCommand())
     .addCommand(destroyCommand())
+    .addCommand(ideCommand())
     .addCommand(demoCommand());
 }
