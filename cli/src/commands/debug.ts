@@ -77,12 +77,12 @@ const processHost: DebugHost = { events: process, exit: (code) => process.exit(c
 export async function runDebug(opts: DebugCommandOptions, host: DebugHost = processHost): Promise<void> {
   const { info, warn } = host;
   const clients = awsClients(opts);
-  const stack = await loadHelperStack(cloudFormationStackOutputsApi(clients.cloudFormation), opts.stack);
-  const region = await resolvedRegion(clients.lambda);
-  const sessionId = randomUUID();
   const targets = await debugTargets(opts, clients);
   for (const line of targets.skipped) warn(line);
   if (targets.functionNames.length === 0) throw new CliError('no function to debug', 'deploy the project, or fix the mappings listed above (plldb discover shows them)');
+  const stack = await loadHelperStack(cloudFormationStackOutputsApi(clients.cloudFormation), opts.stack);
+  const region = await resolvedRegion(clients.lambda);
+  const sessionId = randomUUID();
   const attachments = new SessionAttachments(makeAttacher(opts, stack, clients), targets.functionNames, sessionId, opts.timeout !== undefined ? { timeout: opts.timeout } : {}, info, warn);
   const runners = new RunnerPool({
     codeDir: resolve(opts.code ?? '.'),
