@@ -14,5 +14,7 @@ export default {
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // The packed-and-installed CLI (about 80 s: npm pack and an offline npm ci) runs in CI through npm run test:package.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/package/'],
   testTimeout: 30000,
 };

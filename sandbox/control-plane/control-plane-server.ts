@@ -20,6 +20,8 @@ export interface ControlPlaneOptions {
   conditions?: SandboxConditions;
   /** Told about every request (request counts by API). */
   onRequest?: RequestHook;
+  /** Port on 127.0.0.1 (default 0: a free one). */
+  port?: number;
 }
 
 /**
@@ -58,12 +60,13 @@ export class ControlPlaneServer {
   async start(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve());
+      this.server.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
     });
     this.port = (this.server.address() as AddressInfo).port;
   }
 
   async stop(): Promise<void> {
+    this.lambda.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

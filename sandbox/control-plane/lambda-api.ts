@@ -1,13 +1,18 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { requestId } from '../common/ids.js';
 import { LambdaServiceError } from '../lambda/errors.js';
 import type { FunctionHost } from '../lambda/function-host.js';
-import type { FunctionConfigurationPatch, InvokeOptions } from '../lambda/types.js';
+import type { FunctionConfigurationPatch, FunctionDefinition, InvokeOptions } from '../lambda/types.js';
 import { readBody, send } from '../common/http-service.js';
+import { extractZip } from './zip-code.js';
 
 const ROUTE = /^\/2015-03-31\/functions\/([^/]+)\/(configuration|invocations)$/;
+const FUNCTIONS = /^\/2015-03-31\/functions\/?$/;
+const FUNCTION = /^\/2015-03-31\/functions\/([^/]+)\/?$/;
 const JSON_TYPE = { 'content-type': 'application/json' };
-const LIST_FUNCTIONS = '/2015-03-31/functions';
 const LAYERS = '/2018-10-31/layers';
 /** ListFunctions page size (Lambda's default MaxItems is 50). */
 const LIST_PAGE = 50;
@@ -15,14 +20,28 @@ const OPERATIONS: Record<string, string> = { 'GET configuration': 'GetFunctionCo
 
 /** The Lambda API operation a request names (for request counts). */
 export function lambdaOperation(method: string | undefined, path: string): string {
-  if (method === 'GET' && (path === LIST_FUNCTIONS || path === `${LIST_FUNCTIONS}/`)) return 'ListFunctions';
   if (method === 'GET' && path === LAYERS) return 'GetLayerVersionByArn';
+  if (FUNCTIONS.test(path)) return method === 'POST' ? 'CreateFunction' : 'ListFunctions';
+  if (FUNCTION.test(path)) return method === 'DELETE' ? 'DeleteFunction' : 'GetFunction';
   return OPERATIONS[`${method ?? ''} ${ROUTE.exec(path)?.[2] ?? ''}`] ?? `${method ?? ''} ${path}`;
 }
 
-/** Lambda's restJson1 API for what the CLI calls: Get/UpdateFunctionConfiguration, ListFunctions, GetLayerVersionByArn and Invoke. */
+/**
+ * Lambda's restJson1 API: what the CLI calls (Get/UpdateFunctionConfiguration, ListFunctions,
+ * GetLayerVersionByArn, Invoke) and what hosting your own functions needs (Create/Delete/GetFunction;
+ * code as Code.ZipFile).
+ */
 export class LambdaApi {
+  /** Function name -> the folder its Code.ZipFile was extracted to. */
+  private readonly codeDirs = new Map<string, string>();
+
   constructor(private readonly host: FunctionHost) {}
+
+  /** Removes the extracted code of the functions created over the API. */
+  close(): void {
+    for (const dir of this.codeDirs.values()) rmSync(dir, { recursive: true, force: true });
+    this.codeDirs.clear();
+  }
 
   matches(path: string): boolean {
     return path.startsWith('/2015-03-31/') || path === LAYERS;
@@ -44,6 +63,20 @@ export class LambdaApi {
     if (named === 'GetLayerVersionByArn') {
       if (url.searchParams.get('find') !== 'LayerVersion') throw invalid('find must be LayerVersion');
       return sendJson(res, this.host.layerVersion(url.searchParams.get('Arn') ?? ''));
+    }
+    if (named === 'CreateFunction') return this.createFunction(res, parseJson(body));
+    const single = FUNCTION.exec(url.pathname);
+    if (single) {
+      const name = decodeURIComponent(single[1] ?? '');
+      if (req.method === 'GET') return sendJson(res, { Configuration: this.host.getFunctionConfiguration(name), Code: { RepositoryType: 'S3', Location: '' } });
+      if (req.method === 'DELETE') {
+        const functionName = this.host.getFunctionConfiguration(name).FunctionName ?? name;
+        await this.host.deleteFunction(name);
+        const dir = this.codeDirs.get(functionName);
+        if (dir) rmSync(dir, { recursive: true, force: true });
+        this.codeDirs.delete(functionName);
+        return send(res, 204, { 'x-amzn-requestid': requestId() }, '');
+      }
     }
     const match = ROUTE.exec(url.pathname);
     const name = decodeURIComponent(match?.[1] ?? '');
@@ -74,6 +107,37 @@ export class LambdaApi {
     sendJson(res, { Functions: page, ...(start + size < all.length ? { NextMarker: String(start + size) } : {}) });
   }
 
+  private createFunction(res: ServerResponse, input: Record<string, unknown>): void {
+    const name = requiredString(input, 'FunctionName');
+    const zip = (input.Code as { ZipFile?: unknown } | undefined)?.ZipFile;
+    if (typeof zip !== 'string') throw invalid('Code.ZipFile is required: the sandbox hosts functions from a ZIP deployment package');
+    const patch = toPatch(input);
+    const dir = mkdtempSync(join(tmpdir(), `plldb-sandbox-${name}-`));
+    try {
+      extractZip(Buffer.from(zip, 'base64'), dir);
+      const architectures = Array.isArray(input.Architectures) ? (input.Architectures.map(String) as FunctionDefinition['architectures']) : undefined;
+      const config = this.host.createFunction({
+        name,
+        runtime: requiredString(input, 'Runtime'),
+        handler: requiredString(input, 'Handler'),
+        codeDir: dir,
+        ...(patch.role ? { role: patch.role } : {}),
+        ...(patch.environment ? { environment: patch.environment } : {}),
+        ...(patch.timeout !== undefined ? { timeout: patch.timeout } : {}),
+        ...(patch.memorySize !== undefined ? { memorySize: patch.memorySize } : {}),
+        ...(patch.layers ? { layers: patch.layers } : {}),
+        ...(patch.description !== undefined ? { description: patch.description } : {}),
+        ...(architectures ? { architectures } : {}),
+      });
+      this.codeDirs.set(name, dir);
+      send(res, 201, { ...JSON_TYPE, 'x-amzn-requestid': requestId() }, JSON.stringify(config));
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      if (err instanceof Error && !(err instanceof LambdaServiceError)) throw invalid(err.message);
+      throw err;
+    }
+  }
+
   private async invoke(req: IncomingMessage, res: ServerResponse, name: string, payload: string): Promise<void> {
     const options: InvokeOptions = {
       invocationType: (header(req, 'x-amz-invocation-type') ?? 'RequestResponse') as InvokeOptions['invocationType'],
@@ -90,6 +154,12 @@ export class LambdaApi {
     if (result.logResult) headers['x-amz-log-result'] = result.logResult;
     send(res, result.statusCode, headers, result.payload);
   }
+}
+
+function requiredString(input: Record<string, unknown>, key: string): string {
+  const value = input[key];
+  if (typeof value !== 'string' || value === '') throw invalid(`${key} is required`);
+  return value;
 }
 
 function toPatch(input: Record<string, unknown>): FunctionConfigurationPatch {

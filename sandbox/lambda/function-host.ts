@@ -94,6 +94,14 @@ export class FunctionHost {
     return toConfiguration(record, this.layers);
   }
 
+  /** Removes a function; its running environments are stopped and its waiting invocations fail. */
+  async deleteFunction(nameOrArn: string): Promise<void> {
+    const fn = this.find(nameOrArn);
+    this.functions.delete(fn.record.definition.name);
+    for (const pending of fn.queue.splice(0)) pending.settle({ payload: functionErrors.stopped(pending.requestId), functionError: 'Unhandled' });
+    await Promise.all([...fn.instances.values()].map((instance) => instance.kill()));
+  }
+
   listFunctions(): string[] {
     return [...this.functions.keys()];
   }

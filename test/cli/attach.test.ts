@@ -218,7 +218,7 @@ describe('attach', () => {
     aws.cfn.on(DescribeStacksCommand).rejects(Object.assign(new Error(`Stack with id ${DEFAULT_STACK_NAME} does not exist`), { name: 'ValidationError' }));
     const err = (await attacher().attach('f', TARGET).catch((e: unknown) => e)) as CliError;
     expect(err.message).toContain(`helper stack ${DEFAULT_STACK_NAME} is not deployed`);
-    expect(err.hint).toContain('npx cdk deploy');
+    expect(err.hint).toContain('plldb deploy');
   });
 
   it('re-attaching in the same session changes the connection and keeps the timeout before attach and the attach time', async () => {

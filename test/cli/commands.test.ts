@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Command } from 'commander';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildProgram } from '../../cli/src/program.js';
 
 /** Runs the program without exiting the test process; returns what it wrote. */
@@ -29,8 +32,8 @@ describe('plldb command line', () => {
     process.exitCode = undefined;
   });
 
-  it('offers debug, attach, detach, status and demo, each with help', async () => {
-    expect(buildProgram().commands.map((c) => c.name())).toEqual(['debug', 'attach', 'detach', 'status', 'demo']);
+  it('offers debug, attach, detach, status, invoke, sandbox, discover, deploy, destroy, ide and demo, each with help', async () => {
+    expect(buildProgram().commands.map((c) => c.name())).toEqual(['debug', 'attach', 'detach', 'status', 'invoke', 'sandbox', 'discover', 'deploy', 'destroy', 'ide', 'demo']);
     for (const name of ['debug', 'attach', 'detach', 'status']) {
       const { out } = await run([name, '--help']);
       expect(out).toContain(`Usage: plldb ${name}`);
@@ -45,6 +48,11 @@ describe('plldb command line', () => {
   it('refuses bad input with what to do', async () => {
     await expect(run(['detach'])).resolves.toMatchObject({ exitCode: 1, err: expect.stringContaining('--function <name>, or use --all') });
     await expect(run(['attach', '-f', 'x', '--connection-id', 'c', '--timeout', '0'])).resolves.toMatchObject({ exitCode: 1, err: expect.stringContaining('1 to 900') });
-    await expect(run(['debug'])).resolves.toMatchObject({ exitCode: 1, err: expect.stringContaining("required option '-f, --function <name>'") });
+    const empty = mkdtempSync(join(tmpdir(), 'plldb-no-project-'));
+    try {
+      await expect(run(['debug', '--app', empty])).resolves.toMatchObject({ exitCode: 1, err: expect.stringContaining('no --function given and no project here') });
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

@@ -41,7 +41,7 @@ export function cloudFormationStackOutputsApi(client: CloudFormationClient): Sta
 }
 
 function notDeployed(stackName: string): CliError {
-  return new CliError(`the helper stack ${stackName} is not deployed in this account and region`, `deploy the helper stack: npx cdk deploy ${stackName} (or pass --stack / --region for the one you deployed)`);
+  return new CliError(`the helper stack ${stackName} is not deployed in this account and region`, `deploy the helper stack: plldb deploy --stack ${stackName} (or pass --stack / --region for the one you deployed)`);
 }
 
 /** Reads the helper stack's outputs; a missing output means the stack is not the one plldb expects. */
@@ -49,7 +49,7 @@ export async function loadHelperStack(api: StackOutputsApi, stackName: string): 
   const outputs = await api.outputs(stackName);
   const need = (key: string): string => {
     const value = outputs[key];
-    if (!value) throw new CliError(`stack ${stackName} has no output ${key}; it is not a PLLDB helper stack or is out of date`, `deploy the current helper stack: npx cdk deploy ${stackName}`);
+    if (!value) throw new CliError(`stack ${stackName} has no output ${key}; it is not a PLLDB helper stack or is out of date`, `deploy the current helper stack: plldb deploy --stack ${stackName}`);
     return value;
   };
   return {

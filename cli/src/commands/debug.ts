@@ -16,18 +16,23 @@ import { SessionAttachments } from '../debug/session-attachments.js';
 import { dynamoSessionConnections } from '../debug/session-connections.js';
 import { DebugSession, type SessionObserver } from '../debug/session.js';
 import { installShutdown, type ProcessEvents } from '../debug/shutdown.js';
-import { describeError, explainAwsError } from '../errors.js';
+import { CliError, describeError, explainAwsError } from '../errors.js';
+import { selectDebugTargets, type DebugTargets } from '../discover/debug-targets.js';
+import { cloudFormationDeployedFunctions } from '../discover/deployed-names.js';
+import { discoverFunctions, isProject } from '../discover/discover.js';
 import { RunnerPool } from '../runners/runner-pool.js';
 import { DEBUG_DEFAULT_TIMEOUT_SECONDS, MANAGED_INSTANCES_MAX_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS } from '../attach/attacher.js';
 import { parseTimeout } from './attach.js';
 import { addTrafficOptions, trafficEnvironment, type TrafficOptions } from './traffic-options.js';
-import { action, addAwsOptions, awsClients, collect, info, makeAttacher, resolvedRegion, warn, type StackOptions } from './common.js';
+import { action, addAwsOptions, awsClients, collect, info, makeAttacher, resolvedRegion, warn, type AwsClients, type StackOptions } from './common.js';
 
 const DEFAULT_DEBUGPY_ADDRESS = '127.0.0.1:5678';
 
 export interface DebugCommandOptions extends StackOptions, TrafficOptions {
-  function: string[];
+  function?: string[];
   code: string;
+  /** The project whose functions are discovered when --code is not given. */
+  app?: string;
   timeout?: number;
   takeover?: boolean;
   python: string;
@@ -41,8 +46,9 @@ export function debugCommand(): Command {
     .description(
       'Connect to the helper stack\'s WebSocket API (SigV4, your default AWS credentials), attach the functions to this connection, and run each invocation\'s handler locally from --code: Node.js handlers (.mjs/.js/.cjs, or .ts compiled with source maps) in this process, so "node --inspect" breakpoints work; Python handlers in a python3 subprocess (--debugpy to attach your IDE). The answer goes back to the waiting function. Events too large for a WebSocket message are read from the stack\'s table with your credentials. One line per invocation is printed. The connection is kept alive, replaced before API Gateway\'s 2-hour limit and re-established when it drops; the functions follow it through the session\'s item in the table, without being updated. Each function\'s timeout is raised to 900 s while attached unless --timeout says otherwise. A function another session holds with an open connection is refused unless --takeover. Ctrl+C or SIGTERM detaches every function: PLLDB\'s additions are removed, whatever changed since is kept.',
     )
-    .addOption(new Option('-f, --function <name>', 'function name or ARN to debug (repeat for more)').argParser(collect).makeOptionMandatory())
-    .addOption(new Option('--code <dir>', 'folder the functions\' handler settings are relative to').default('.', 'the current folder'))
+    .addOption(new Option('-f, --function <name>', 'function to debug: deployed name, ARN, or (in a project) logical id; * wildcards match discovered functions (repeat for more; default: every discovered function)').argParser(collect))
+    .addOption(new Option('--code <dir>', 'folder the functions\' handler settings are relative to (instead of discovering each function\'s source)'))
+    .addOption(new Option('--app <dir>', 'the CDK/SAM project (or plldb.config.json) whose functions and sources are discovered when --code is not given').default('.', 'the current folder'))
     .addOption(
       new Option(
         '--timeout <seconds>',
@@ -54,6 +60,17 @@ export function debugCommand(): Command {
     .addOption(new Option('--debugpy [host:port]', `Python: listen for a debugpy client and wait for it before the first invocation (default ${DEFAULT_DEBUGPY_ADDRESS}); needs pip install debugpy`))
     .addOption(new Option('-v, --verbose', 'also print each event and answer'));
   return addAwsOptions(addTrafficOptions(command)).action(action((opts: DebugCommandOptions) => runDebug(opts)));
+}
+
+/**
+ * The functions of this run: with --code, the named ones (handlers under --code); otherwise the
+ * project's discovered functions (or those --function selects), each from its own source file.
+ */
+async function debugTargets(opts: DebugCommandOptions, clients: AwsClients): Promise<DebugTargets> {
+  const app = opts.app ?? '.';
+  if (opts.code !== undefined || !isProject(app)) return selectDebugTargets(undefined, opts.function ?? []);
+  const { functions } = await discoverFunctions(app, { deployed: cloudFormationDeployedFunctions(clients.cloudFormation) });
+  return selectDebugTargets(functions, opts.function ?? []);
 }
 
 /** Where a debug run lives: the process (signals, exit) and its output; tests pass stand-ins. */
@@ -75,16 +92,20 @@ export async function runDebug(opts: DebugCommandOptions, host: DebugHost = proc
   const { info, warn } = host;
   const traffic = trafficEnvironment(opts);
   const clients = awsClients(opts);
+  const targets = await debugTargets(opts, clients);
+  for (const line of targets.skipped) warn(line);
+  if (targets.functionNames.length === 0) throw new CliError('no function to debug', 'deploy the project, or fix the mappings listed above (plldb discover shows them)');
   const stack = await loadHelperStack(cloudFormationStackOutputsApi(clients.cloudFormation), opts.stack);
   const region = await resolvedRegion(clients.lambda);
   const sessionId = randomUUID();
   const timeout = opts.timeout !== undefined ? { timeout: opts.timeout } : { timeout: DEBUG_DEFAULT_TIMEOUT_SECONDS, raiseOnly: true };
   const functionConfigs = lambdaFunctionConfigApi(clients.lambda);
   const served = new AttachedFunctions(sessionId, (name) => functionConfigs.get(name));
-  const attachments = new SessionAttachments(makeAttacher(opts, stack, clients), opts.function, sessionId, { ...timeout, takeover: opts.takeover ?? false, traffic }, info, warn, served);
-  const codeDir = resolve(opts.code);
+  const attachments = new SessionAttachments(makeAttacher(opts, stack, clients), targets.functionNames, sessionId, { ...timeout, takeover: opts.takeover ?? false, traffic }, info, warn, served);
+  const codeDir = resolve(opts.code ?? '.');
   const runners = new RunnerPool({
     codeDir,
+    sources: targets.sources,
     python: { python: opts.python, ...(opts.debugpy ? { debugpy: opts.debugpy === true ? DEFAULT_DEBUGPY_ADDRESS : opts.debugpy } : {}) },
   });
   const items = dynamoRequestItemReader(clients.dynamo, stack.tableName);
@@ -129,7 +150,7 @@ export async function runDebug(opts: DebugCommandOptions, host: DebugHost = proc
   try {
     const connectionId = await session.start();
     attachments.watch();
-    info(`debugging ${opts.function.join(', ')} (session ${sessionId}, connection ${connectionId}); Ctrl+C stops and detaches`);
+    info(`debugging ${targets.functionNames.join(', ')} (session ${sessionId}, connection ${connectionId}); Ctrl+C stops and detaches`);
   } catch (err) {
     warn(describeError(err));
     await shutdown(1);
