@@ -21,6 +21,8 @@ const lambdaBundles = [
 /** Bundles that run on the developer's machine, next to node_modules. */
 const localBundles = [
   { entry: 'cli/src/main.ts', out: 'cli/plldb.mjs', shebang: true },
+  // Loaded by the CLI into each Node.js execution environment (a worker thread), found next to plldb.mjs.
+  { entry: 'cli/src/runners/node-worker.ts', out: 'cli/plldb-worker.mjs' },
 ];
 
 // rxjs resolves to its CommonJS build under platform "node", which esbuild cannot tree-shake

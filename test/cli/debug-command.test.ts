@@ -57,8 +57,9 @@ describe('plldb debug (mocked AWS, WebSocket API stand-in)', () => {
     await waitFor(() => api.answers.length === 2);
     expect(JSON.parse(api.answers.find((a) => a.requestId === 'req-node')!.response!)).toMatchObject({ message: expect.stringContaining('Hello, Ada') });
     expect(api.answers.find((a) => a.requestId === 'req-py')).toMatchObject({ statusCode: 500, errorType: 'GreetingError' });
-    expect(lines).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d {2}node-fn {2}req-node {2}\d+ ms {2}ok$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d {2}py-fn {2}req-py {2}\d+ ms {2}error GreetingError: asked to fail/));
+    // Each line is printed once the API confirmed the answer.
+    await waitFor(() => lines.find((l) => /^\d\d:\d\d:\d\d {2}node-fn {2}req-node {2}\d+ ms {2}ok$/.test(l)));
+    await waitFor(() => lines.find((l) => /^\d\d:\d\d:\d\d {2}py-fn {2}req-py {2}\d+ ms {2}error GreetingError: asked to fail/.test(l)));
 
     host.events.emit('SIGTERM');
     await waitFor(() => exitCodes.length > 0);
@@ -77,6 +78,35 @@ describe('plldb debug (mocked AWS, WebSocket API stand-in)', () => {
     expect(exitCodes).toEqual([1]);
     expect(lines).toContainEqual(expect.stringContaining('old-fn uses runtime python3.9'));
     expect(aws.current('node-fn')).toEqual(nodeFn);
+  });
+
+  it('a handler that spins or exits leaves the other functions answering, and Ctrl+C still detaches', async () => {
+    aws.addFunction(functionConfig('node-fn'));
+    aws.addFunction(functionConfig('other-fn'));
+    await runDebug({ function: ['node-fn', 'other-fn'], code: join(examples, '..', 'test', 'cli', 'fixtures'), stack: DEFAULT_STACK_NAME, python: 'python3' }, host);
+    api.send('conn-1', request('req-exit', 'faults/index.spin', 'nodejs22.x', { exit: true }));
+    api.send('conn-1', request('req-spin', 'faults/index.spin', 'nodejs22.x', {}));
+    api.send('conn-1', request('req-other', 'faults/index.ok', 'nodejs22.x', {}, { lambdaFunctionName: 'other-fn' }));
+    await waitFor(() => api.answers.length === 2);
+    expect(api.answers.find((a) => a.requestId === 'req-other')).toMatchObject({ statusCode: 200 });
+    expect(api.answers.find((a) => a.requestId === 'req-exit')).toMatchObject({ statusCode: 500, errorType: 'Runtime.ExitError', errorMessage: 'RequestId: req-exit Error: Runtime exited with error: exit status 2' });
+    host.events.emit('SIGINT');
+    await waitFor(() => exitCodes.length > 0);
+    expect(exitCodes).toEqual([130]);
+    expect(aws.current('node-fn')).toEqual(functionConfig('node-fn'));
+    expect(aws.current('other-fn')).toEqual(functionConfig('other-fn'));
+  });
+
+  it.each([
+    [{ code: '/no/such/folder' }, '--code /no/such/folder: no such folder'],
+    [{ code: join(examples, 'node', 'index.mjs') }, 'is a file, not a folder'],
+    [{ debugpy: 'localhost:99999' }, '--debugpy localhost:99999: not a valid address'],
+    [{ python: 'python3-does-not-exist' }, '--python python3-does-not-exist: not found'],
+  ])('checks %j before attaching anything', async (options, message) => {
+    aws.addFunction(functionConfig('node-fn'));
+    await expect(runDebug({ function: ['node-fn'], code: examples, stack: DEFAULT_STACK_NAME, python: 'python3', ...options }, host)).rejects.toThrow(message);
+    expect(aws.current('node-fn')).toEqual(functionConfig('node-fn'));
+    exitCodes.push(1);
   });
 
   it('exits 130 on Ctrl+C', async () => {

@@ -7,6 +7,8 @@ import { describeError, FunctionNotFoundError } from '../errors.js';
  */
 export class SessionAttachments {
   private readonly attached = new Set<string>();
+  /** The runtime of each function attached, by function name (from the attach). */
+  private readonly runtimes = new Map<string, string>();
   /** Attach and detach run one after the other: a Ctrl+C during an attach detaches after it. */
   private queue: Promise<unknown> = Promise.resolve();
   /** Set by detachAll: a reconnect that races the shutdown must not attach again. */
@@ -20,6 +22,16 @@ export class SessionAttachments {
     private readonly info: (line: string) => void,
     private readonly warn: (line: string) => void,
   ) {}
+
+  /** The functions attached (or possibly half attached) and not detached yet. */
+  stillAttached(): string[] {
+    return [...this.attached];
+  }
+
+  /** Each attached function's name and runtime (e.g. to start Python environments early). */
+  attachedRuntimes(): { functionName: string; runtime: string }[] {
+    return [...this.runtimes].map(([functionName, runtime]) => ({ functionName, runtime }));
+  }
 
   attachAll(connectionId: string): Promise<void> {
     return this.serial(() => this.attachEach(connectionId));
@@ -42,6 +54,7 @@ export class SessionAttachments {
       // Recorded before trying: a failure half way may have changed the function already.
       this.attached.add(name);
       const result = await this.attacher.attach(name, { sessionId: this.sessionId, connectionId }, this.options);
+      this.runtimes.set(result.functionName, result.runtime);
       if (result.firstAttach) this.info(`attached ${result.functionName} (${result.runtime}, layer ${result.layerArn})`);
     }
   }

@@ -7,6 +7,8 @@ import type { Connect, DebuggerConnection } from './connection.js';
 export interface SessionObserver {
   requestReceived?(msg: DebuggerRequestMessage): void;
   answerSent?(requestId: string, delivery: AnswerDelivery): void;
+  /** The API stored the answer (no refusal) or refused it (the reason it gave). */
+  answerSettled?(requestId: string, refusal?: string): void;
 }
 
 export interface SessionDeps {
@@ -15,8 +17,8 @@ export interface SessionDeps {
   attachAll(connectionId: string): Promise<void>;
   /** Detaches every function the session attached; never throws. */
   detachAll(): Promise<void>;
-  /** Runs one request's handler and returns the answer to send. */
-  serve(msg: DebuggerRequestMessage): Promise<DebuggerResponseMessage>;
+  /** Runs one request's handler and returns the answer to send (none: the deadline passed, the caller has its answer). */
+  serve(msg: DebuggerRequestMessage): Promise<DebuggerResponseMessage | undefined>;
   /** Sends an answer (default: as a WebSocket message). */
   deliver?(answer: DebuggerResponseMessage, route: AnswerRoute): Promise<AnswerDelivery>;
   observer?: SessionObserver;
@@ -148,10 +150,14 @@ export class DebugSession {
       }
       case 'response-accepted':
         this.unconfirmed.delete(msg.requestId);
+        this.deps.observer?.answerSettled?.(msg.requestId);
         break;
       case 'error':
         if (msg.requestId !== undefined && msg.retry && this.resend(msg.requestId)) break;
-        if (msg.requestId !== undefined) this.unconfirmed.delete(msg.requestId);
+        if (msg.requestId !== undefined && this.unconfirmed.delete(msg.requestId) && this.deps.observer?.answerSettled) {
+          this.deps.observer.answerSettled(msg.requestId, msg.message);
+          break;
+        }
         this.deps.warn(`the API reported an error${msg.requestId ? ` for request ${msg.requestId}` : ''}: ${msg.message}`);
         break;
       default:
@@ -166,6 +172,7 @@ export class DebugSession {
 
   private async answer(msg: DebuggerRequestMessage): Promise<void> {
     const answer = await this.deps.serve(msg);
+    if (!answer) return;
     const { connection, connectionId } = this;
     try {
       if (!connection || !connectionId) throw new Error('not connected');
@@ -175,9 +182,13 @@ export class DebugSession {
       };
       const delivery = await (this.deps.deliver ?? sendAsMessage)(answer, { connectionId, send });
       this.deps.observer?.answerSent?.(msg.requestId, delivery);
+      // Written into the item by this process: stored, no reply from the API will follow.
+      if (delivery === 'item') this.deps.observer?.answerSettled?.(msg.requestId);
     } catch (err) {
       this.unconfirmed.delete(msg.requestId);
-      this.deps.warn(`the answer to request ${msg.requestId} was not sent (${(err as Error).message}); the function will time out`);
+      const reason = `the answer was not sent (${(err as Error).message}); the function will time out`;
+      if (this.deps.observer?.answerSettled) this.deps.observer.answerSettled(msg.requestId, reason);
+      else this.deps.warn(`request ${msg.requestId}: ${reason}`);
     }
   }
 
