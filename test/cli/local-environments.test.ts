@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,6 +163,30 @@ describe('local execution environments (real worker threads and Python processes
       make({ python });
       await expect(py('py-a').run(pyCall('py-a', 'python/app.handler', { exit: true }))).resolves.toEqual({ ok: false, error: expect.objectContaining({ errorType: 'Runtime.ExitError', errorMessage: expect.stringContaining('exit status 7') }) });
       expect(parsed(await py('py-a').run(pyCall('py-a', 'python/app.handler', {}, { GREETING: 'again' })))).toMatchObject({ greeting: 'again' });
+    });
+
+    it('an executor exits when plldb dies, even killed, even while its handler spins; a terminal\'s Ctrl+C does not reach it', async () => {
+      make();
+      const holder = spawn(process.execPath, ['--import', 'tsx', join(fixtures, 'hold-python.ts')], { cwd: join(fixtures, '..', '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+      try {
+        let said = '';
+        holder.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
+        const pid = Number((await waitFor(() => /executor pid (\d+)/.exec(said) ?? undefined))[1]);
+        const alive = () => {
+          try {
+            process.kill(pid, 0);
+            return true;
+          } catch {
+            return false;
+          }
+        };
+        // Its own process group: a Ctrl+C in plldb's terminal goes to plldb's group, not to the executor.
+        expect(execFileSync('ps', ['-o', 'pgid=', '-p', String(pid)]).toString().trim()).toBe(String(pid));
+        holder.kill('SIGKILL');
+        await waitFor(() => !alive() || undefined);
+      } finally {
+        holder.kill('SIGKILL');
+      }
     });
 
     it('with debugpy, each function\'s environment listens on its own port from the start, printed', async () => {
