@@ -127,6 +127,18 @@ describe('local execution environments (real worker threads and Python processes
       expect(infos).toContainEqual('fn-a: lib.ts changed; reloaded');
     });
 
+    it('an edit to a Python module the handler imports takes effect on the next invocation', async () => {
+      write('settings.py', 'VERSION = 1\n', 1000);
+      write('pyapp.py', 'import settings\n\n\ndef handler(event, context):\n    return {"version": settings.VERSION}\n', 1000);
+      const python = await checkPython('python3');
+      make({ codeDir: dir, python });
+      const run = () => pool.runnerFor('py-a', `python${python.version}`)!.run(call('py-a', 'pyapp.handler', `python${python.version}`));
+      expect(parsed(await run())).toEqual({ version: 1 });
+      write('settings.py', 'VERSION = 2\n', 2000);
+      expect(parsed(await run())).toEqual({ version: 2 });
+      expect(infos).toContainEqual('py-a: settings.py changed; reloaded');
+    });
+
     it('a TypeScript compile error names file, line and column', async () => {
       write('broken.ts', 'export const handler = async () => {\n  return { a: ;\n};\n', 1000);
       make({ codeDir: dir });
