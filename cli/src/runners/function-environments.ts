@@ -20,7 +20,10 @@ export interface FunctionEnvironmentsOptions {
 
 interface Slot {
   environment?: ExecutionEnvironment;
-  /** The handler setting and variables the environment was started with (another one needs a new environment). */
+  /**
+   * The handler setting the environment loaded (another one needs a new environment). Variables
+   * are not part of it: they are set per invocation, as some change every time (_X_AMZN_TRACE_ID).
+   */
   key?: string;
   busy: boolean;
 }
@@ -75,8 +78,7 @@ export class FunctionEnvironments implements HandlerRunner {
     try {
       if (this.closed) return { ok: false, error: runtimeError('PLLDB.Stopped', 'plldb debug is stopping') };
       const env = this.options.environment(invocation);
-      const key = JSON.stringify([invocation.handler, env]);
-      const environment = await this.ready(slot, index, invocation, env, key);
+      const environment = await this.ready(slot, index, invocation, env, invocation.handler);
       const killer = this.killAfterDeadline(environment, invocation, state);
       const outcome = await environment.invoke(invocation, env);
       clearTimeout(killer.timer);
@@ -96,7 +98,7 @@ export class FunctionEnvironments implements HandlerRunner {
     }
   }
 
-  /** The slot's environment, replaced first when it ended, its sources changed or it was started for another configuration. */
+  /** The slot's environment, replaced first when it ended, its sources changed or it loaded another handler. */
   private async ready(slot: Slot, index: number, invocation: Invocation, env: Record<string, string>, key: string): Promise<ExecutionEnvironment> {
     const current = slot.environment;
     if (current && !current.ended) {

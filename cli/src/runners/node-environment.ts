@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LambdaError } from '../../../protocol/index.js';
-import type { WorkerMessage, WorkerSetup } from './node-worker-messages.js';
+import type { InvokeMessage, WorkerMessage, WorkerSetup } from './node-worker-messages.js';
 import { prepareNodeHandler } from './node-handler-build.js';
 import type { SourceSnapshot } from './source-snapshot.js';
 import { exitError } from './exit-error.js';
@@ -31,7 +31,7 @@ function script(): Promise<{ source: string | URL; eval: boolean }> {
 export interface NodeEnvironmentOptions {
   codeDir: string;
   handler: string;
-  /** The environment variables the handler gets: exactly these. */
+  /** The variables the handler's module is loaded with (each invocation then sets its own). */
   env: Record<string, string>;
   /** The function's memory: the heap limit of its environment, so an out-of-memory shows up as on Lambda. */
   memoryMb: number;
@@ -103,12 +103,13 @@ export class NodeEnvironment implements ExecutionEnvironment {
     });
   }
 
-  invoke(invocation: Invocation): Promise<Outcome> {
+  invoke(invocation: Invocation, env: Record<string, string>): Promise<Outcome> {
     if (this.ended) return Promise.resolve({ ok: false, error: exitError(invocation.context.awsRequestId, 'the environment had ended') });
     const id = invocation.context.awsRequestId;
     return new Promise<Outcome>((settle) => {
       this.pending = { id, settle };
-      this.worker.postMessage({ type: 'invoke', id, event: invocation.event, context: invocation.context });
+      const message: InvokeMessage = { type: 'invoke', id, event: invocation.event, context: invocation.context, env };
+      this.worker.postMessage(message);
     });
   }
 

@@ -15,6 +15,8 @@ export interface InvokeMessage {
   id: string;
   event: unknown;
   context: InvocationContextData;
+  /** The function's variables for this invocation: process.env becomes exactly these. */
+  env: Record<string, string>;
 }
 
 export type WorkerMessage =

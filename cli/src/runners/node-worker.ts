@@ -45,7 +45,14 @@ function call(handler: Handler, event: unknown, context: unknown): Promise<unkno
   });
 }
 
+/** This thread's process.env (its own copy) becomes exactly the given variables. */
+function applyEnvironment(env: Record<string, string>): void {
+  for (const name of Object.keys(process.env)) if (!(name in env)) delete process.env[name];
+  Object.assign(process.env, env);
+}
+
 async function run(handler: Handler, msg: InvokeMessage): Promise<Outcome> {
+  applyEnvironment(msg.env);
   let result: unknown;
   try {
     result = await call(handler, msg.event, nodeContext(msg.context));
