@@ -4,7 +4,8 @@ import { localEnvironment } from './environment.js';
 import { FunctionEnvironments } from './function-environments.js';
 import { NodeEnvironment } from './node-environment.js';
 import { PythonEnvironment } from './python-environment.js';
-import type { HandlerRunner, Invocation } from './types.js';
+import { runtimeError } from './lambda-error.js';
+import { InitError, type HandlerRunner, type Invocation } from './types.js';
 
 /** The runtime id (`python3.12`) of a request's `runtime`, which the layer fills from AWS_EXECUTION_ENV (`AWS_Lambda_python3.12`). */
 function runtimeId(runtime: string): string {
@@ -113,7 +114,7 @@ export class RunnerPool {
 
   private pythonEnvironment(functionName: string, slot: number): PythonEnvironment {
     const { python } = this.options;
-    if (!python) throw new Error(this.options.pythonMissing ?? 'no Python interpreter: pass --python <interpreter>');
+    if (!python) throw new InitError(runtimeError('PLLDB.PythonUnavailable', this.options.pythonMissing || 'no Python interpreter: pass --python <interpreter>'));
     let debugpy: { address: string; path: string } | undefined;
     if (python.debugpy) {
       const key = `${functionName}#${slot}`;
