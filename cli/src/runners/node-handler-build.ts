@@ -41,7 +41,10 @@ export async function prepareNodeHandler(codeDir: string, handlerSetting: string
     );
   }
   if (!TYPESCRIPT.test(file)) {
-    return { ref, moduleFile: file, sources: snapshot(codeDir, await importsOf(file, codeDir), file), cleanup: () => undefined };
+    const sources = snapshot(codeDir, undefined, file);
+    // Not awaited: the environment starts meanwhile (the imports are added when esbuild has read them).
+    void importsOf(file, codeDir).then((metafile) => addInputs(sources, codeDir, metafile));
+    return { ref, moduleFile: file, sources, cleanup: () => undefined };
   }
   const out = join(dirname(file), `.${basename(file)}.plldb-${randomBytes(4).toString('hex')}.mjs`);
   try {
@@ -72,8 +75,12 @@ async function importsOf(file: string, codeDir: string): Promise<Metafile | unde
 function snapshot(codeDir: string, metafile: Metafile | undefined, entry: string): SourceSnapshot {
   const sources = new SourceSnapshot();
   sources.add(entry);
+  addInputs(sources, codeDir, metafile);
+  return sources;
+}
+
+function addInputs(sources: SourceSnapshot, codeDir: string, metafile: Metafile | undefined): void {
   for (const input of Object.keys(metafile?.inputs ?? {})) {
     if (!input.includes('node_modules')) sources.add(resolve(codeDir, input));
   }
-  return sources;
 }
