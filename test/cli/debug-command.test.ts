@@ -8,7 +8,7 @@ import { DEFAULT_STACK_NAME, Env, StackOutput } from '../../protocol/index.js';
 import { runDebug, type DebugHost } from '../../cli/src/commands/debug.js';
 import { FakeAws, functionConfig, STACK_OUTPUTS, useDummyAwsEnvironment } from './aws-fakes.js';
 import { FakeApi } from './fake-api.js';
-import { request, waitFor } from './helpers.js';
+import { contextData, request, waitFor } from './helpers.js';
 
 const examples = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'examples');
 const aws = new FakeAws();
@@ -85,16 +85,29 @@ describe('plldb debug (mocked AWS, WebSocket API stand-in)', () => {
     aws.addFunction(functionConfig('other-fn'));
     await runDebug({ function: ['node-fn', 'other-fn'], code: join(examples, '..', 'test', 'cli', 'fixtures'), stack: DEFAULT_STACK_NAME, python: 'python3' }, host);
     api.send('conn-1', request('req-exit', 'faults/index.spin', 'nodejs22.x', { exit: true }));
-    api.send('conn-1', request('req-spin', 'faults/index.spin', 'nodejs22.x', {}));
+    api.send('conn-1', request('req-spin', 'faults/index.spin', 'nodejs22.x', {}, { context: contextData('req-spin', { deadlineMs: Date.now() + 1000 }) }));
     api.send('conn-1', request('req-other', 'faults/index.ok', 'nodejs22.x', {}, { lambdaFunctionName: 'other-fn' }));
     await waitFor(() => api.answers.length === 2);
     expect(api.answers.find((a) => a.requestId === 'req-other')).toMatchObject({ statusCode: 200 });
     expect(api.answers.find((a) => a.requestId === 'req-exit')).toMatchObject({ statusCode: 500, errorType: 'Runtime.ExitError', errorMessage: 'RequestId: req-exit Error: Runtime exited with error: exit status 2' });
+    // The spinning one passes its deadline: one line says so, and nothing is sent (the caller has the runtime's timeout).
+    await waitFor(() => lines.find((l) => /node-fn {2}req-spin {2}\d+ ms {2}timed out: the deadline passed first/.test(l)));
+    expect(api.answers.map((a) => a.requestId).sort()).toEqual(['req-exit', 'req-other']);
     host.events.emit('SIGINT');
     await waitFor(() => exitCodes.length > 0);
     expect(exitCodes).toEqual([130]);
     expect(aws.current('node-fn')).toEqual(functionConfig('node-fn'));
     expect(aws.current('other-fn')).toEqual(functionConfig('other-fn'));
+  });
+
+  it('an answer the API refuses (it came too late) is reported as refused, never ok', async () => {
+    aws.addFunction(functionConfig('node-fn'));
+    await runDebug({ function: ['node-fn'], code: examples, stack: DEFAULT_STACK_NAME, python: 'python3' }, host);
+    api.refuseAnswers = 'request req-late is TIMED_OUT, no longer waiting for an answer';
+    api.send('conn-1', request('req-late', 'node/index.handler', 'nodejs22.x', { name: 'Ada' }));
+    const line = await waitFor(() => lines.find((l) => l.includes('req-late')));
+    expect(line).toMatch(/ {2}refused: the function did not get this answer \(ok\): request req-late is TIMED_OUT, no longer waiting for an answer$/);
+    expect(lines.filter((l) => l.includes('req-late'))).toHaveLength(1);
   });
 
   it.each([
