@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -216,8 +217,15 @@ describe('local execution environments (real worker threads and Python processes
       expect(infos).toEqual(['py-a: environment 1 listens for debugpy on 127.0.0.1:5990', 'py-b: environment 1 listens for debugpy on 127.0.0.1:5991']);
       await waitFor(() => output.length >= 2);
       expect(output.sort()).toEqual(['py-a stderr fake-debugpy listen 127.0.0.1:5990', 'py-b stderr fake-debugpy listen 127.0.0.1:5991']);
-      expect(parsed(await py('py-b').run(pyCall('py-b', 'python/loops.env')))).toMatchObject({ name: 'py-b' });
-      expect(output).toContain('py-b stderr fake-debugpy client attached');
+      // An IDE attaches to each port before any invocation; then both functions answer.
+      for (const port of [5990, 5991]) {
+        const socket = connect(port, '127.0.0.1');
+        await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+        socket.destroy();
+      }
+      const [a, b] = await Promise.all([py('py-a').run(pyCall('py-a', 'python/loops.env')), py('py-b').run(pyCall('py-b', 'python/loops.env'))]);
+      expect([parsed(a), parsed(b)]).toMatchObject([{ name: 'py-a' }, { name: 'py-b' }]);
+      expect(output.filter((l) => l.endsWith('client attached')).sort()).toEqual(['py-a stderr fake-debugpy client attached', 'py-b stderr fake-debugpy client attached']);
     });
   });
 });
