@@ -18,7 +18,7 @@ const here = dirname(fileURLToPath(import.meta.url));
  * source (tests), node-worker.ts is bundled once into a script evaluated by the worker.
  */
 let workerScript: Promise<{ source: string | URL; eval: boolean }> | undefined;
-function script(): Promise<{ source: string | URL; eval: boolean }> {
+export function script(): Promise<{ source: string | URL; eval: boolean }> {
   const shipped = join(here, 'plldb-worker.mjs');
   if (existsSync(shipped)) return Promise.resolve({ source: pathToFileURL(shipped), eval: false });
   workerScript ??= build({ entryPoints: [join(here, 'node-worker.ts')], bundle: true, write: false, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' }).then((r) => ({

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import inspector from 'node:inspector';
 import { localEnvironment } from './environment.js';
 import { FunctionEnvironments } from './function-environments.js';
-import { NodeEnvironment } from './node-environment.js';
+import { NodeEnvironment, script } from './node-environment.js';
 import { PythonEnvironment } from './python-environment.js';
 import { runtimeError } from './lambda-error.js';
 import { InitError, type HandlerRunner, type Invocation } from './types.js';
@@ -57,6 +57,8 @@ export class RunnerPool {
 
   constructor(private readonly options: RunnerPoolOptions) {
     this.codeDir = resolve(options.codeDir);
+    // Ready before the first invocation (run from source, the worker's script is bundled first).
+    script().catch(() => undefined);
   }
 
   /** The runner for a function's runtime, or undefined when plldb cannot run that runtime locally. */
