@@ -77,6 +77,8 @@ export class FunctionEnvironments implements HandlerRunner {
     let recycle = false;
     try {
       if (this.closed) return { ok: false, error: runtimeError('PLLDB.Stopped', 'plldb debug is stopping') };
+      // The deadline passed while every environment was busy: the caller has its timeout, nothing is to run.
+      if (state.timedOut) return { ok: false, timedOut: true, error: runtimeError('Sandbox.Timedout', 'the deadline passed before an environment was free') };
       const env = this.options.environment(invocation);
       const environment = await this.ready(slot, index, invocation, env, invocation.handler);
       const killer = this.killAfterDeadline(environment, invocation, state);
@@ -87,7 +89,7 @@ export class FunctionEnvironments implements HandlerRunner {
       return outcome;
     } catch (err) {
       if (err instanceof InitError) return { ok: false, error: err.error };
-      throw err;
+      return { ok: false, error: runtimeError('PLLDB.LocalEnvironmentFailed', `could not start an environment for ${this.options.functionName}: ${(err as Error).message}`) };
     } finally {
       if (recycle && slot.environment) {
         await slot.environment.dispose();
