@@ -20,6 +20,8 @@ const lambdaBundles = [
  * from reading an --env-file among plldb's own arguments (`plldb sandbox --env-file FILE`). */
 const localBundles = [
   { entry: 'cli/src/main.ts', out: 'cli/plldb.mjs', shebang: true },
+  // Loaded by the CLI into each Node.js execution environment (a worker thread), found next to plldb.mjs.
+  { entry: 'cli/src/runners/node-worker.ts', out: 'cli/plldb-worker.mjs' },
 ];
 
 // rxjs resolves to its CommonJS build under platform "node", which esbuild cannot tree-shake

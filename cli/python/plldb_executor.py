@@ -1,13 +1,16 @@
 """Runs a Lambda Python handler for `plldb debug`.
 
-Protocol: one JSON object per line. Requests arrive on file descriptor 3, answers leave on file
-descriptor 4, so whatever the handler prints (stdout, stderr, logging) cannot corrupt them.
+One executor is one execution environment of one function. Protocol: one JSON object per line.
+Requests arrive on file descriptor 3, answers leave on file descriptor 4, so whatever the handler
+prints (stdout, stderr, logging) cannot corrupt them. File descriptor 5 is a pipe plldb never
+writes to: when it closes, plldb is gone (even killed), and the executor exits, busy or not.
 
   in:  {"id", "handler", "event": <value>, "context": {...}, "env": {...}}
-  out: {"id", "ok": true, "response": "<JSON text>"}
-       {"id", "ok": false, "errorType", "errorMessage", "stackTrace": [...]}
+  out: {"id", "ok": true, "response": "<JSON text>", "sources"?: {path: mtime_ns}}
+       {"id", "ok": false, "errorType", "errorMessage", "stackTrace": [...], "sources"?: {...}}
+  ("sources": the project's module files loaded since the last answer, for hot reload)
 
-Usage: python3 plldb_executor.py --code DIR [--debugpy HOST:PORT]
+Usage: python3 plldb_executor.py --code DIR [--debugpy HOST:PORT --debugpy-path DIR]
 """
 
 import argparse
@@ -16,11 +19,13 @@ import importlib
 import json
 import os
 import sys
+import threading
 import time
 import traceback
 
 REQUEST_FD = 3
 ANSWER_FD = 4
+LIFELINE_FD = 5
 
 
 class LambdaContext:
@@ -92,8 +97,31 @@ def error_answer(request_id, err, tb_skip):
     }
 
 
+_reported_sources = set()
+
+
+def new_sources(code_root):
+    """The project's module files loaded and not reported yet, with their modification time (ns)."""
+    found = {}
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if not path:
+            continue
+        path = os.path.abspath(path)
+        if path in _reported_sources or not path.startswith(code_root + os.sep):
+            continue
+        try:
+            found[path] = str(os.stat(path).st_mtime_ns)
+        except OSError:
+            continue
+        _reported_sources.add(path)
+    return found
+
+
 def run(request):
     request_id = request.get("id")
+    # Exactly the function's variables, as in its Lambda environment.
+    os.environ.clear()
     os.environ.update(request.get("env") or {})
     try:
         handler = load_handler(request["handler"])
@@ -110,33 +138,52 @@ def run(request):
         return {"id": request_id, "ok": False, "errorType": "Runtime.MarshalError", "errorMessage": "Unable to marshal response: %s" % err, "stackTrace": []}
 
 
-def wait_for_debugger(address):
+def listen_for_debugger(address, path):
+    """Opens debugpy's port now, so the IDE can attach before the first invocation."""
     host, _, port = address.rpartition(":")
+    # debugpy comes from where plldb found it at start; appended, so it shadows none of the project's modules.
+    sys.path.append(path)
     try:
         import debugpy  # noqa: PLC0415 - only when asked for
     except ImportError:
-        sys.stderr.write("plldb: --debugpy needs the debugpy package: pip install debugpy\n")
+        sys.stderr.write("plldb: --debugpy needs the debugpy package: %s -m pip install debugpy\n" % sys.executable)
         sys.exit(3)
     debugpy.listen((host or "127.0.0.1", int(port)))
-    sys.stderr.write("plldb: waiting for the debugger to attach on %s:%s (debugpy)\n" % (host or "127.0.0.1", port))
-    sys.stderr.flush()
-    debugpy.wait_for_client()
+    return debugpy
+
+
+def exit_when_plldb_is_gone():
+    try:
+        while os.read(LIFELINE_FD, 1):
+            pass
+    except OSError:
+        pass
+    os._exit(0)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--code", required=True)
     parser.add_argument("--debugpy")
+    parser.add_argument("--debugpy-path")
     args = parser.parse_args()
-    sys.path.insert(0, os.path.abspath(args.code))
-    if args.debugpy:
-        wait_for_debugger(args.debugpy)
+    threading.Thread(target=exit_when_plldb_is_gone, daemon=True).start()
+    code_root = os.path.abspath(args.code)
+    sys.path.insert(0, code_root)
+    debugger = listen_for_debugger(args.debugpy, args.debugpy_path) if args.debugpy else None
     requests = os.fdopen(REQUEST_FD, "r", encoding="utf-8")
     answers = os.fdopen(ANSWER_FD, "w", encoding="utf-8")
     for line in requests:
         if not line.strip():
             continue
+        if debugger is not None:
+            # The first invocation waits for the IDE, so a breakpoint in the handler's first run is hit.
+            debugger.wait_for_client()
+            debugger = None
         answer = run(json.loads(line))
+        sources = new_sources(code_root)
+        if sources:
+            answer["sources"] = sources
         answers.write(json.dumps(answer) + "\n")
         answers.flush()
 

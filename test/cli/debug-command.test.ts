@@ -9,7 +9,7 @@ import { runDebug, type DebugHost } from '../../cli/src/commands/debug.js';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { FakeAws, functionConfig, STACK_OUTPUTS, useDummyAwsEnvironment } from './aws-fakes.js';
 import { FakeApi } from './fake-api.js';
-import { request, waitFor } from './helpers.js';
+import { contextData, request, waitFor } from './helpers.js';
 
 const examples = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'examples');
 const aws = new FakeAws();
@@ -63,8 +63,9 @@ describe('plldb debug (mocked AWS, WebSocket API stand-in)', () => {
     await waitFor(() => api.answers.length === 2);
     expect(JSON.parse(api.answers.find((a) => a.requestId === 'req-node')!.response!)).toMatchObject({ message: expect.stringContaining('Hello, Ada') });
     expect(api.answers.find((a) => a.requestId === 'req-py')).toMatchObject({ statusCode: 500, errorType: 'GreetingError' });
-    expect(lines).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d {2}node-fn {2}req-node {2}\d+ ms {2}ok$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d {2}py-fn {2}req-py {2}\d+ ms {2}error GreetingError: asked to fail/));
+    // Each line is printed once the API confirmed the answer.
+    await waitFor(() => lines.find((l) => /^\d\d:\d\d:\d\d {2}node-fn {2}req-node {2}\d+ ms {2}ok$/.test(l)));
+    await waitFor(() => lines.find((l) => /^\d\d:\d\d:\d\d {2}py-fn {2}req-py {2}\d+ ms {2}error GreetingError: asked to fail/.test(l)));
 
     host.events.emit('SIGTERM');
     await waitFor(() => exitCodes.length > 0);
@@ -83,6 +84,48 @@ describe('plldb debug (mocked AWS, WebSocket API stand-in)', () => {
     expect(exitCodes).toEqual([1]);
     expect(lines).toContainEqual(expect.stringContaining('old-fn uses runtime python3.9'));
     expect(settings(aws.current('node-fn'))).toEqual(settings(nodeFn));
+  });
+
+  it('a handler that spins or exits leaves the other functions answering, and Ctrl+C still detaches', async () => {
+    aws.addFunction(functionConfig('node-fn'));
+    aws.addFunction(functionConfig('other-fn'));
+    await runDebug({ function: ['node-fn', 'other-fn'], code: join(examples, '..', 'test', 'cli', 'fixtures'), stack: DEFAULT_STACK_NAME, python: 'python3' }, host);
+    api.send('conn-1', request('req-exit', 'faults/index.spin', 'nodejs22.x', { exit: true }));
+    api.send('conn-1', request('req-spin', 'faults/index.spin', 'nodejs22.x', {}, { context: contextData('req-spin', { deadlineMs: Date.now() + 1000 }) }));
+    api.send('conn-1', request('req-other', 'faults/index.ok', 'nodejs22.x', {}, { lambdaFunctionName: 'other-fn' }));
+    await waitFor(() => api.answers.length === 2);
+    expect(api.answers.find((a) => a.requestId === 'req-other')).toMatchObject({ statusCode: 200 });
+    expect(api.answers.find((a) => a.requestId === 'req-exit')).toMatchObject({ statusCode: 500, errorType: 'Runtime.ExitError', errorMessage: 'RequestId: req-exit Error: Runtime exited with error: exit status 2' });
+    // The spinning one passes its deadline: one line says so, and nothing is sent (the caller has the runtime's timeout).
+    await waitFor(() => lines.find((l) => /node-fn {2}req-spin {2}\d+ ms {2}timed out: the deadline passed first/.test(l)));
+    expect(api.answers.map((a) => a.requestId).sort()).toEqual(['req-exit', 'req-other']);
+    host.events.emit('SIGINT');
+    await waitFor(() => exitCodes.length > 0);
+    expect(exitCodes).toEqual([130]);
+    expect(settings(aws.current('node-fn'))).toEqual(settings(functionConfig('node-fn')));
+    expect(settings(aws.current('other-fn'))).toEqual(settings(functionConfig('other-fn')));
+  });
+
+  it('an answer the API refuses (it came too late) is reported as refused, never ok', async () => {
+    aws.addFunction(functionConfig('node-fn'));
+    await runDebug({ function: ['node-fn'], code: examples, stack: DEFAULT_STACK_NAME, python: 'python3' }, host);
+    api.refuseAnswers = 'request req-late is TIMED_OUT, no longer waiting for an answer';
+    api.send('conn-1', request('req-late', 'node/index.handler', 'nodejs22.x', { name: 'Ada' }));
+    const line = await waitFor(() => lines.find((l) => l.includes('req-late')));
+    expect(line).toMatch(/ {2}refused: the function did not get this answer \(ok\): request req-late is TIMED_OUT, no longer waiting for an answer$/);
+    expect(lines.filter((l) => l.includes('req-late'))).toHaveLength(1);
+  });
+
+  it.each([
+    [{ code: '/no/such/folder' }, '--code /no/such/folder: no such folder'],
+    [{ code: join(examples, 'node', 'index.mjs') }, 'is a file, not a folder'],
+    [{ debugpy: 'localhost:99999' }, '--debugpy localhost:99999: not a valid address'],
+    [{ python: 'python3-does-not-exist' }, '--python python3-does-not-exist: not found'],
+  ])('checks %j before attaching anything', async (options, message) => {
+    aws.addFunction(functionConfig('node-fn'));
+    await expect(runDebug({ function: ['node-fn'], code: examples, stack: DEFAULT_STACK_NAME, python: 'python3', ...options }, host)).rejects.toThrow(message);
+    expect(settings(aws.current('node-fn'))).toEqual(settings(functionConfig('node-fn')));
+    exitCodes.push(1);
   });
 
   it('raises the timeout to 900 s by default, says so, and restores it; exits 130 on Ctrl+C', async () => {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,9 +12,10 @@ import { presignWebSocketUrl } from '../../cli/src/debug/presign.js';
 import { handleRequest } from '../../cli/src/debug/request-handler.js';
 import { SessionAttachments } from '../../cli/src/debug/session-attachments.js';
 import { DebugSession, type SessionDeps } from '../../cli/src/debug/session.js';
-import { installShutdown } from '../../cli/src/debug/shutdown.js';
+import { FORCE_WINDOW_MS, installShutdown } from '../../cli/src/debug/shutdown.js';
 import { CliError } from '../../cli/src/errors.js';
-import { RunnerPool } from '../../cli/src/runners/runner-pool.js';
+import { checkPython } from '../../cli/src/runners/python-check.js';
+import { RunnerPool, type PythonSetup } from '../../cli/src/runners/runner-pool.js';
 import { contextData, request, waitFor } from './helpers.js';
 import { FakeApi } from './fake-api.js';
 
@@ -60,10 +61,15 @@ describe('debug session against a WebSocket API stand-in', () => {
   const storedRequests = new Map<string, string>();
   const switchEvery = (replaceAfterMs?: number) =>
     new ConnectionSwitch({ table, ...(replaceAfterMs !== undefined ? { replaceAfterMs } : {}), info: (l) => infos.push(l), warn: (l) => warnings.push(l) });
+  let python: PythonSetup;
+
+  beforeAll(async () => {
+    python = await checkPython('python3');
+  });
 
   beforeEach(async () => {
     api = await FakeApi.start();
-    runners = new RunnerPool({ codeDir: fixtures, python: { onOutput: () => undefined } });
+    runners = new RunnerPool({ codeDir: fixtures, python, output: () => undefined, info: () => undefined, warn: () => undefined });
     attaches = [];
     detached = [];
     infos = [];
@@ -256,12 +262,10 @@ describe('debug session against a WebSocket API stand-in', () => {
 });
 
 describe('shutdown on signals', () => {
-  it.each([
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-  ] as const)('%s stops the session (detach) and exits with %i; a second signal exits at once', async (signal, code) => {
+  const setup = () => {
     const signals = new EventEmitter();
     const events: string[] = [];
+    let clock = 0;
     let release!: () => void;
     const stopping = new Promise<void>((r) => (release = r));
     installShutdown({
@@ -271,15 +275,40 @@ describe('shutdown on signals', () => {
         await stopping;
         events.push('detached');
       },
+      stillAttached: () => ['fn-a', 'fn-b'],
       exit: (c) => events.push(`exit ${c}`),
       warn: (l) => events.push(`warn ${l}`),
+      now: () => clock,
     });
+    return { signals, events, release, advance: (ms: number) => (clock += ms) };
+  };
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s stops the session (detach) and exits with %i; a second signal does not abandon the detach', async (signal, code) => {
+    const { signals, events, release } = setup();
     signals.emit(signal);
     signals.emit(signal);
-    expect(events).toEqual(['stop', expect.stringContaining('plldb detach --all'), `exit ${code}`]);
+    expect(events).toEqual(['stop', expect.stringContaining('still detaching')]);
     release();
-    await waitFor(() => events.length === 5);
-    expect(events.slice(3)).toEqual(['detached', `exit ${code}`]);
+    await waitFor(() => events.includes(`exit ${code}`));
+    expect(events.slice(2)).toEqual(['detached', `exit ${code}`]);
+  });
+
+  it('a third signal within a few seconds forces the exit and says what is still attached and how to fix it', async () => {
+    const { signals, events, release, advance } = setup();
+    signals.emit('SIGINT');
+    signals.emit('SIGINT');
+    advance(FORCE_WINDOW_MS + 1);
+    signals.emit('SIGTERM');
+    expect(events.filter((e) => e.startsWith('exit'))).toEqual([]);
+    advance(1000);
+    signals.emit('SIGINT');
+    expect(events.slice(-2)).toEqual(['warn exiting before the detach finished; still attached: fn-a, fn-b\n  -> run plldb detach --function fn-a --function fn-b', 'exit 130']);
+    release();
+    await waitFor(() => events.includes('detached'));
+    expect(events.filter((e) => e.startsWith('exit'))).toEqual(['exit 130']);
   });
 });
 

@@ -11,7 +11,8 @@ describe('plldb demo', () => {
   it('debugs both sample functions, prints each invocation with its latency breakdown, restores them, and succeeds', async () => {
     const lines: string[] = [];
     const code = await runDemo({ python: 'python3' }, { info: (l) => lines.push(...l.split('\n')), warn: (l) => lines.push(`WARN ${l}`) });
-    expect(lines.filter((l) => l.startsWith('WARN'))).toEqual([]);
+    // The only warnings allowed: the local Node.js or Python is not the functions' runtime version.
+    expect(lines.filter((l) => l.startsWith('WARN') && !l.includes('behaviour may differ'))).toEqual([]);
     expect(code).toBe(0);
 
     expect(lines[0]).toMatch(/^PLLDB demo: /);

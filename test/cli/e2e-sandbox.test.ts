@@ -62,7 +62,8 @@ describe('plldb debug, attach and detach against the sandbox', () => {
       const failed = await world.invoke(fn.name, { fail: true });
       expect(failed.functionError).toBe('Unhandled');
       expect(failed.payload).toMatchObject({ errorType: 'GreetingError', errorMessage: `asked to fail (request ${failed.requestId})` });
-      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`  ${fn.name}  ${failed.requestId}  \\d+ ms  error GreetingError: asked to fail`)));
+      // The line is printed once the API confirmed the answer, which may reach plldb debug after the caller has it.
+      await waitFor(() => lines.find((l) => new RegExp(`  ${fn.name}  ${failed.requestId}  \\d+ ms  error GreetingError: asked to fail`).test(l)));
     });
 
     it('reads an event over the WebSocket message limit from the item', async () => {
@@ -95,7 +96,7 @@ describe('plldb debug, attach and detach against the sandbox', () => {
       await waitFor(() => exitCodes.length > 0);
       expect(exitCodes).toEqual([143]);
       for (const fn of [NODE_FN, PYTHON_FN]) expect(await world.config(fn.name)).toEqual(before.get(fn.name));
-      expect(lines.filter((l) => l.startsWith('WARN'))).toEqual([expect.stringContaining('does not fit the table item')]);
+      expect(lines.filter((l) => l.startsWith('WARN') && !l.includes('behaviour may differ'))).toEqual([expect.stringContaining('does not fit the table item')]);
     });
   });
 

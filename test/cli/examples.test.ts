@@ -1,13 +1,17 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkPython } from '../../cli/src/runners/python-check.js';
 import { RunnerPool } from '../../cli/src/runners/runner-pool.js';
 import { invocation } from './helpers.js';
 
 const examples = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'examples');
-const runners = new RunnerPool({ codeDir: examples, python: { onOutput: () => undefined } });
+let runners: RunnerPool;
 
 describe('the sample functions of examples/', () => {
+  beforeAll(async () => {
+    runners = new RunnerPool({ codeDir: examples, python: await checkPython('python3'), output: () => undefined, warn: () => undefined });
+  });
   afterAll(() => runners.close());
 
   it.each([

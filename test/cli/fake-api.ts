@@ -13,6 +13,8 @@ export class FakeApi {
   refuseWith?: number;
   /** How many coming answers fail to store (the API asks for them again). */
   failStores = 0;
+  /** Answers refused with this reason (as the route refuses an answer that comes too late). */
+  refuseAnswers?: string;
   private count = 0;
 
   constructor() {
@@ -32,6 +34,8 @@ export class FakeApi {
         if (msg.action === 'response' && this.failStores > 0) {
           this.failStores--;
           ws.send(JSON.stringify({ type: 'error', requestId: msg.requestId, message: 'could not store the answer (ThrottlingException); nothing was stored, send it again', retry: true }));
+        } else if (msg.action === 'response' && this.refuseAnswers) {
+          ws.send(JSON.stringify({ type: 'error', requestId: msg.requestId, message: this.refuseAnswers }));
         } else if (msg.action === 'response') {
           this.answers.push({ ...msg, from: id });
           ws.send(JSON.stringify({ type: 'response-accepted', requestId: msg.requestId }));

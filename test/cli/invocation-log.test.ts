@@ -21,3 +21,31 @@ describe('one line per invocation', () => {
     expect(formatInvocation(record, answerMessage('req-1', record.outcome), false)).toEqual(['03:04:05  my-fn  req-1  12 ms  error TypeError: x is undefined']);
   });
 });
+
+describe('one line whatever the error', () => {
+  const failed = (errorMessage: string): InvocationRecord => ({ ...base, outcome: { ok: false, error: { errorType: 'Error', errorMessage, stackTrace: ['Error: x', '    at handler (app.ts:3:9)'] } } });
+
+  it('keeps a multi-line or long message on the line; --verbose shows the whole error', () => {
+    const record = failed('first\nsecond\n  third');
+    expect(formatInvocation(record, undefined, false)).toEqual(['03:04:05  my-fn  req-1  12 ms  error Error: first | second | third']);
+    const long = formatInvocation(failed('x'.repeat(500)), undefined, false);
+    expect(long).toHaveLength(1);
+    expect(long[0]).toContain('(500 characters; --verbose shows all)');
+    expect(formatInvocation(record, undefined, true)).toEqual([
+      '03:04:05  my-fn  req-1  12 ms  error Error: first | second | third',
+      '  event:  {"a":1}',
+      '  | first',
+      '  | second',
+      '  |   third',
+      '  | Error: x',
+      '  |     at handler (app.ts:3:9)',
+    ]);
+  });
+
+  it('says timed out, refused or unconfirmed instead of ok', () => {
+    const record: InvocationRecord = { ...base, outcome: { ok: true, response: '1' } };
+    expect(formatInvocation(record, undefined, false, { kind: 'timed-out' })[0]).toMatch(/12 ms {2}timed out: the deadline passed first/);
+    expect(formatInvocation(record, undefined, false, { kind: 'refused', reason: 'too late' })[0]).toMatch(/12 ms {2}refused: the function did not get this answer \(ok\): too late$/);
+    expect(formatInvocation(record, undefined, false, { kind: 'unconfirmed' })[0]).toMatch(/12 ms {2}ok \(sent; the API did not confirm it\)$/);
+  });
+});

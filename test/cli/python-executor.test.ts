@@ -1,25 +1,33 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PythonHandlerRunner } from '../../cli/src/runners/python-runner.js';
+import { CliError } from '../../cli/src/errors.js';
+import { checkPython } from '../../cli/src/runners/python-check.js';
+import { RunnerPool, type PythonSetup } from '../../cli/src/runners/runner-pool.js';
 import { invocation } from './helpers.js';
 
 const codeDir = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures', 'python');
 
 describe('Python executor (real python3)', () => {
-  let runner: PythonHandlerRunner;
+  let python: PythonSetup;
+  let pool: RunnerPool;
   let output = '';
+  const run = (...args: Parameters<typeof invocation>) => pool.runnerFor('demo', 'python3.12')!.run(invocation(...args));
+
+  beforeAll(async () => {
+    python = await checkPython('python3');
+  });
   const make = () => {
     output = '';
-    runner = new PythonHandlerRunner({ codeDir, onOutput: (chunk) => (output += chunk.toString()) });
-    return runner;
+    pool = new RunnerPool({ codeDir, python, output: (_fn, line) => (output += `${line}\n`), info: () => undefined, warn: () => undefined });
   };
   afterEach(async () => {
-    await runner.close();
+    await pool.close();
   });
 
   it('passes event, context and environment; the handler output stays out of the answer', async () => {
-    const outcome = await make().run(invocation('app.handler', { hello: 'world', n: 1 }, 'req-42', { GREETING: 'hi' }));
+    make();
+    const outcome = await run('app.handler', { hello: 'world', n: 1 }, 'req-42', { GREETING: 'hi' });
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
     expect(JSON.parse(outcome.response)).toEqual({
@@ -38,51 +46,25 @@ describe('Python executor (real python3)', () => {
 
   it('reports an exception with its type, message and traceback, and keeps serving', async () => {
     make();
-    const failed = await runner.run(invocation('app.handler', { fail: 'boom' }, 'req-a'));
+    const failed = await run('app.handler', { fail: 'boom' }, 'req-a');
     expect(failed).toEqual({ ok: false, error: expect.objectContaining({ errorType: 'ValueError', errorMessage: 'asked to fail: boom' }) });
     if (failed.ok) return;
     expect(failed.error.stackTrace.join('')).toMatch(/app\.py", line \d+, in handler/);
     expect(failed.error.stackTrace.join('')).not.toContain('plldb_executor');
-    const next = await runner.run(invocation('app.handler', {}, 'req-b'));
+    const next = await run('app.handler', {}, 'req-b');
     expect(next.ok).toBe(true);
   });
 
   it('reports import, missing-handler and serialization failures as Lambda does', async () => {
     make();
-    await expect(runner.run(invocation('nope.handler', {}, 'r1'))).resolves.toEqual({ ok: false, error: expect.objectContaining({ errorType: 'Runtime.ImportModuleError' }) });
-    await expect(runner.run(invocation('app.missing', {}, 'r2'))).resolves.toEqual({ ok: false, error: expect.objectContaining({ errorType: 'Runtime.HandlerNotFound' }) });
-    await expect(runner.run(invocation('app.not_serializable', {}, 'r3'))).resolves.toEqual({ ok: false, error: expect.objectContaining({ errorType: 'Runtime.MarshalError' }) });
+    await expect(run('nope.handler', {}, 'r1')).resolves.toEqual({ ok: false, error: expect.objectContaining({ errorType: 'Runtime.ImportModuleError' }) });
+    await expect(run('app.missing', {}, 'r2')).resolves.toEqual({ ok: false, error: expect.objectContaining({ errorType: 'Runtime.HandlerNotFound' }) });
+    await expect(run('app.not_serializable', {}, 'r3')).resolves.toEqual({ ok: false, error: expect.objectContaining({ errorType: 'Runtime.MarshalError' }) });
   });
 
-  it('answers an invocation whose handler exits the process, then starts a fresh one', async () => {
-    make();
-    await expect(runner.run(invocation('app.handler', { exit: true }, 'r-exit'))).resolves.toEqual({
-      ok: false,
-      error: expect.objectContaining({ errorType: 'Runtime.ExitError', errorMessage: expect.stringContaining('code 7') }),
-    });
-    await expect(runner.run(invocation('app.handler', {}, 'r-after'))).resolves.toMatchObject({ ok: true });
-  });
-
-  it('with debugpy, listens on the address and waits for the IDE before running the handler', async () => {
-    const previous = process.env.PYTHONPATH;
-    process.env.PYTHONPATH = join(codeDir, '..', 'fake-debugpy');
-    try {
-      output = '';
-      runner = new PythonHandlerRunner({ codeDir, debugpy: '127.0.0.1:5999', onOutput: (chunk) => (output += chunk.toString()) });
-      const outcome = await runner.run(invocation('app.handler', {}));
-      expect(outcome).toEqual({ ok: true, response: expect.any(String) });
-    } finally {
-      if (previous === undefined) delete process.env.PYTHONPATH;
-      else process.env.PYTHONPATH = previous;
-    }
-    const listenAt = output.indexOf('fake-debugpy listen 127.0.0.1:5999');
-    const attachedAt = output.indexOf('fake-debugpy client attached');
-    const handlerAt = output.indexOf('handler says hello');
-    expect([listenAt >= 0, listenAt < attachedAt, attachedAt < handlerAt]).toEqual([true, true, true]);
-  });
-
-  it('says what to do when the interpreter is missing', async () => {
-    runner = new PythonHandlerRunner({ codeDir, python: 'python3-does-not-exist' });
-    await expect(runner.run(invocation('app.handler', {}))).resolves.toEqual({ ok: false, error: expect.objectContaining({ errorMessage: expect.stringContaining('--python') }) });
+  it('checks the interpreter at start and says what to do', async () => {
+    await expect(checkPython('python3-does-not-exist')).rejects.toEqual(expect.objectContaining({ message: expect.stringContaining('not found'), hint: expect.stringContaining('--python') }));
+    const notDebugpy = await checkPython('python3', { host: '127.0.0.1', port: 5678 }).catch((err: unknown) => err);
+    if (notDebugpy instanceof CliError) expect(notDebugpy.hint).toMatch(/^run: \/.*python3?[\d.]* -m pip install debugpy$/);
   });
 });

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeContext } from '../../cli/src/runners/node-context.js';
-import { PythonHandlerRunner } from '../../cli/src/runners/python-runner.js';
+import { checkPython } from '../../cli/src/runners/python-check.js';
+import { RunnerPool } from '../../cli/src/runners/runner-pool.js';
 import { invocation } from './helpers.js';
 
 describe("the invocation's tenant (tenant isolation) in the local handler's context", () => {
@@ -18,13 +19,13 @@ describe("the invocation's tenant (tenant isolation) in the local handler's cont
   });
 
   it('Python: context.tenant_id', async () => {
-    const runner = new PythonHandlerRunner({ codeDir, onOutput: () => undefined });
+    const pool = new RunnerPool({ codeDir, python: await checkPython('python3'), output: () => undefined, info: () => undefined, warn: () => undefined });
     try {
       const base = invocation('tenant.handler', {});
-      const outcome = await runner.run({ ...base, context: { ...base.context, tenantId: 'blue' } });
+      const outcome = await pool.runnerFor('tenant-fn', 'python3.12')!.run({ ...base, context: { ...base.context, tenantId: 'blue' } });
       expect(outcome.ok && JSON.parse(outcome.response)).toEqual({ tenant: 'blue' });
     } finally {
-      await runner.close();
+      await pool.close();
     }
   });
 });

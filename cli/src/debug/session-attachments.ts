@@ -17,6 +17,8 @@ export class SessionAttachments {
   /** Functions this session attached at least once: a later attach only resumes them. */
   private readonly held = new Set<string>();
   private readonly lost = new Set<string>();
+  /** The runtime of each function attached, by function name (from the attach). */
+  private readonly runtimes = new Map<string, string>();
   /** Attach and detach run one after the other: a Ctrl+C during an attach detaches after it. */
   private queue: Promise<unknown> = Promise.resolve();
   /** Set by detachAll: a reconnect that races the shutdown must not attach again. */
@@ -33,6 +35,16 @@ export class SessionAttachments {
     /** Told each function's configuration once attached, so requests run by what Lambda says, not by the message. */
     private readonly served?: Pick<AttachedFunctions, 'record' | 'forget'>,
   ) {}
+
+  /** The functions attached (or possibly half attached) and not detached yet. */
+  stillAttached(): string[] {
+    return [...this.attached];
+  }
+
+  /** Each attached function's name and runtime (e.g. to start Python environments early). */
+  attachedRuntimes(): { functionName: string; runtime: string }[] {
+    return [...this.runtimes].map(([functionName, runtime]) => ({ functionName, runtime }));
+  }
 
   attachAll(connectionId: string): Promise<void> {
     return this.serial(() => this.attachEach(connectionId));
@@ -94,6 +106,7 @@ export class SessionAttachments {
         continue;
       }
       this.held.add(name);
+      this.runtimes.set(result.functionName, result.runtime);
       await this.served?.record(result.functionName);
       for (const notice of result.notices) this.info(notice);
       if (result.firstAttach) {

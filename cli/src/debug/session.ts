@@ -8,6 +8,8 @@ import type { ConnectionSwitch } from './connection-switch.js';
 export interface SessionObserver {
   requestReceived?(msg: DebuggerRequestMessage): void;
   answerSent?(requestId: string, delivery: AnswerDelivery): void;
+  /** The API stored the answer (no refusal) or refused it (the reason it gave). */
+  answerSettled?(requestId: string, refusal?: string): void;
 }
 
 export interface SessionDeps {
@@ -18,7 +20,7 @@ export interface SessionDeps {
   connections: ConnectionSwitch;
   /** Detaches every function the session attached; never throws. */
   detachAll(): Promise<void>;
-  /** Runs one request's handler and returns the answer to send; undefined: the request is not this session's to answer. */
+  /** Runs one request's handler and returns the answer to send; undefined: nothing to send (not this session's request, or the deadline passed and the caller has its answer). */
   serve(msg: DebuggerRequestMessage): Promise<DebuggerResponseMessage | undefined>;
   /** Sends an answer (default: as a WebSocket message). */
   deliver?(answer: DebuggerResponseMessage, route: AnswerRoute): Promise<AnswerDelivery>;
@@ -199,10 +201,14 @@ export class DebugSession {
         break;
       case 'response-accepted':
         this.unconfirmed.delete(msg.requestId);
+        this.deps.observer?.answerSettled?.(msg.requestId);
         break;
       case 'error':
         if (msg.requestId !== undefined && msg.retry && this.resend(msg.requestId)) break;
-        if (msg.requestId !== undefined) this.unconfirmed.delete(msg.requestId);
+        if (msg.requestId !== undefined && this.unconfirmed.delete(msg.requestId) && this.deps.observer?.answerSettled) {
+          this.deps.observer.answerSettled(msg.requestId, msg.message);
+          break;
+        }
         this.deps.warn(`the API reported an error${msg.requestId ? ` for request ${msg.requestId}` : ''}: ${msg.message}`);
         break;
       default:
@@ -233,9 +239,13 @@ export class DebugSession {
       };
       const delivery = await (this.deps.deliver ?? sendAsMessage)(answer, { connectionId, send });
       this.deps.observer?.answerSent?.(msg.requestId, delivery);
+      // Written into the item by this process: stored, no reply from the API will follow.
+      if (delivery === 'item') this.deps.observer?.answerSettled?.(msg.requestId);
     } catch (err) {
       this.unconfirmed.delete(msg.requestId);
-      this.deps.warn(`the answer to request ${msg.requestId} was not sent (${(err as Error).message}); the function will time out`);
+      const reason = `the answer was not sent (${(err as Error).message}); the function will time out`;
+      if (this.deps.observer?.answerSettled) this.deps.observer.answerSettled(msg.requestId, reason);
+      else this.deps.warn(`request ${msg.requestId}: ${reason}`);
     } finally {
       this.sending -= 1;
     }
