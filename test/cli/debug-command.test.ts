@@ -87,12 +87,15 @@ describe('plldb debug (mocked AWS, WebSocket API stand-in)', () => {
   });
 
   it('a handler that spins or exits leaves the other functions answering, and Ctrl+C still detaches', async () => {
-    aws.addFunction(functionConfig('node-fn'));
-    aws.addFunction(functionConfig('other-fn'));
+    const nodeFn = functionConfig('node-fn', { Handler: 'faults/index.spin' });
+    const otherFn = functionConfig('other-fn', { Handler: 'faults/index.ok' });
+    aws.addFunction(nodeFn);
+    aws.addFunction(otherFn);
     await runDebug({ function: ['node-fn', 'other-fn'], code: join(examples, '..', 'test', 'cli', 'fixtures'), stack: DEFAULT_STACK_NAME, python: 'python3' }, host);
-    api.send('conn-1', request('req-exit', 'faults/index.spin', 'nodejs22.x', { exit: true }));
-    api.send('conn-1', request('req-spin', 'faults/index.spin', 'nodejs22.x', {}, { context: contextData('req-spin', { deadlineMs: Date.now() + 1000 }) }));
-    api.send('conn-1', request('req-other', 'faults/index.ok', 'nodejs22.x', {}, { lambdaFunctionName: 'other-fn' }));
+    const sessionId = aws.current('node-fn').Environment?.Variables?.[Env.SessionId] as string;
+    api.send('conn-1', request('req-exit', 'faults/index.spin', 'nodejs22.x', { exit: true }, { sessionId }));
+    api.send('conn-1', request('req-spin', 'faults/index.spin', 'nodejs22.x', {}, { sessionId, context: contextData('req-spin', { deadlineMs: Date.now() + 1000 }) }));
+    api.send('conn-1', request('req-other', 'faults/index.ok', 'nodejs22.x', {}, { sessionId, lambdaFunctionName: 'other-fn' }));
     await waitFor(() => api.answers.length === 2);
     expect(api.answers.find((a) => a.requestId === 'req-other')).toMatchObject({ statusCode: 200 });
     expect(api.answers.find((a) => a.requestId === 'req-exit')).toMatchObject({ statusCode: 500, errorType: 'Runtime.ExitError', errorMessage: 'RequestId: req-exit Error: Runtime exited with error: exit status 2' });
@@ -102,19 +105,21 @@ describe('plldb debug (mocked AWS, WebSocket API stand-in)', () => {
     host.events.emit('SIGINT');
     await waitFor(() => exitCodes.length > 0);
     expect(exitCodes).toEqual([130]);
-    expect(settings(aws.current('node-fn'))).toEqual(settings(functionConfig('node-fn')));
-    expect(settings(aws.current('other-fn'))).toEqual(settings(functionConfig('other-fn')));
+    expect(settings(aws.current('node-fn'))).toEqual(settings(nodeFn));
+    expect(settings(aws.current('other-fn'))).toEqual(settings(otherFn));
   });
 
   it('an answer the API refuses (it came too late) is reported as refused, never ok', async () => {
-    aws.addFunction(functionConfig('node-fn'));
+    aws.addFunction(functionConfig('node-fn', { Handler: 'node/index.handler' }));
     await runDebug({ function: ['node-fn'], code: examples, stack: DEFAULT_STACK_NAME, python: 'python3' }, host);
+    const sessionId = aws.current('node-fn').Environment?.Variables?.[Env.SessionId] as string;
     api.refuseAnswers = 'request req-late is TIMED_OUT, no longer waiting for an answer';
-    api.send('conn-1', request('req-late', 'node/index.handler', 'nodejs22.x', { name: 'Ada' }));
+    api.send('conn-1', request('req-late', 'node/index.handler', 'nodejs22.x', { name: 'Ada' }, { sessionId }));
     const line = await waitFor(() => lines.find((l) => l.includes('req-late')));
     expect(line).toMatch(/ {2}refused: the function did not get this answer \(ok\): request req-late is TIMED_OUT, no longer waiting for an answer$/);
     expect(lines.filter((l) => l.includes('req-late'))).toHaveLength(1);
   });
+
 
   it.each([
     [{ code: '/no/such/folder' }, '--code /no/such/folder: no such folder'],

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selectDebugTargets } from '../../cli/src/discover/debug-targets.js';
@@ -6,6 +6,7 @@ import type { DiscoveredFunction } from '../../cli/src/discover/types.js';
 import { CliError } from '../../cli/src/errors.js';
 import { functionSource } from '../../cli/src/runners/function-sources.js';
 import { RunnerPool } from '../../cli/src/runners/runner-pool.js';
+import { checkPython } from '../../cli/src/runners/python-check.js';
 import { invocation } from './helpers.js';
 
 const APP = fileURLToPath(new URL('./fixtures/cdk-app/', import.meta.url));
@@ -53,7 +54,10 @@ describe('functionSource', () => {
 
 describe('RunnerPool with discovered sources', () => {
   const targets = selectDebugTargets(functions, []);
-  const pool = new RunnerPool({ codeDir: '/nonexistent', sources: targets.sources });
+  let pool: RunnerPool;
+  beforeAll(async () => {
+    pool = new RunnerPool({ codeDir: '/nonexistent', sources: targets.sources, python: await checkPython('python3'), output: () => undefined, info: () => undefined, warn: () => undefined });
+  });
   afterAll(() => pool.close());
 
   it('runs a NodejsFunction\'s TypeScript entry for the deployed handler index.create', async () => {

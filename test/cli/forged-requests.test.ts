@@ -88,7 +88,8 @@ describe('plldb debug and forged request messages', () => {
       environmentVariables: { GREETING_STYLE: 'forged', PATH: evilDir, NODE_OPTIONS: `--import ${join(evilDir, 'evil.mjs')}`, PYTHONPATH: evilDir },
     });
     await waitFor(() => answered.includes('forged-handler'));
-    const answerLine = lines.find((l) => l.startsWith('  answer:') && l.includes('forged-handler')) ?? '';
+    // The invocation's lines are printed once the API confirms the answer.
+    const answerLine = (await waitFor(() => lines.find((l) => l.startsWith('  answer:') && l.includes('forged-handler')))) ?? '';
     expect(answerLine).toContain('Hello, Forger, from Node.js');
     expect(existsSync(marker)).toBe(false);
     expect(process.env.PATH).toBe(pathBefore);

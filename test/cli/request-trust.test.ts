@@ -136,7 +136,8 @@ describe('requests this session serves', () => {
     expect(handled?.answer).toMatchObject({ statusCode: 200 });
     expect(JSON.parse(handled?.answer.response ?? '')).toEqual({
       GREETING: 'configured',
-      PATH: pathBefore,
+      // The handler's environment is exactly the function's: nothing of the CLI's (its PATH included).
+      PATH: null,
       NODE_OPTIONS: process.env.NODE_OPTIONS ?? null,
       AWS_REGION: 'eu-west-1',
       AWS_LAMBDA_FUNCTION_NAME: 'node-fn',
