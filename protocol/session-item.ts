@@ -33,3 +33,22 @@ export function currentConnectionOf(item: Record<string, unknown> | undefined): 
   const id = item?.[Attr.CurrentConnectionId];
   return typeof id === 'string' && id !== '' ? id : undefined;
 }
+
+/**
+ * The GetItem input that reads a session's current connection, in DynamoDB's JSON: consistent
+ * (the debugger records its new connection just before it closes the old one), that attribute only.
+ */
+export function currentConnectionRequest(tableName: string, sessionId: string) {
+  return {
+    TableName: tableName,
+    Key: { [Attr.RequestId]: { S: sessionItemKey(sessionId) } },
+    ConsistentRead: true,
+    ProjectionExpression: '#cur',
+    ExpressionAttributeNames: { '#cur': Attr.CurrentConnectionId },
+  };
+}
+
+/** The current connection in a GetItem answer to currentConnectionRequest (DynamoDB JSON), or undefined. */
+export function currentConnectionIn(item: Record<string, { S?: string }> | undefined): string | undefined {
+  return currentConnectionOf(item ? { [Attr.CurrentConnectionId]: item[Attr.CurrentConnectionId]?.S } : undefined);
+}

@@ -1,7 +1,6 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { Attr, currentConnectionOf, sessionItemKey } from '../../protocol/index.js';
+import { currentConnectionIn, currentConnectionRequest } from '../../protocol/index.js';
 import type { SessionDirectory } from './ports.js';
 
 /** SessionDirectory on the request table's session items (one consistent GetItem per session). */
@@ -12,16 +11,7 @@ export class DynamoDbSessionDirectory implements SessionDirectory {
   ) {}
 
   async currentConnection(sessionId: string): Promise<string | undefined> {
-    const { Item } = await this.client.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: marshall({ [Attr.RequestId]: sessionItemKey(sessionId) }),
-        // Consistent: the debugger records its new connection just before it closes the old one.
-        ConsistentRead: true,
-        ProjectionExpression: '#cur',
-        ExpressionAttributeNames: { '#cur': Attr.CurrentConnectionId },
-      }),
-    );
-    return currentConnectionOf(Item === undefined ? undefined : unmarshall(Item));
+    const { Item } = await this.client.send(new GetItemCommand(currentConnectionRequest(this.tableName, sessionId)));
+    return currentConnectionIn(Item);
   }
 }

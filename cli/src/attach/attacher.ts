@@ -2,9 +2,11 @@ import { ATTACH_POLICY_NAME, ATTACHED_ROLE_TAG, Env, EXEC_WRAPPER_PATH, readAtta
 import type { ConnectionState, ConnectionStatusApi } from '../aws/connection-status-api.js';
 import { hasQualifier, RevisionChangedError, UNZIPPED_CODE_LIMIT_BYTES, type FunctionConfig, type FunctionConfigApi } from '../aws/function-config-api.js';
 import type { RolePolicyApi } from '../aws/role-policy-api.js';
+import type { SessionDirectory } from '../aws/session-directory.js';
 import type { HelperStack } from '../aws/stack-outputs.js';
 import { CliError, FunctionNotFoundError } from '../errors.js';
 import { attachChange, detachChange, type IsPlldbLayer } from './change-set.js';
+import { sessionConnectionState } from './session-liveness.js';
 import { chooseLayer, isPlldbLayer } from './layer-choice.js';
 import type { AttachmentStore, LocalAttachment } from './state-store.js';
 
@@ -73,6 +75,8 @@ export interface AttacherDeps {
   functions: FunctionConfigApi;
   policies: RolePolicyApi;
   connections: ConnectionStatusApi;
+  /** The sessions' current connections (a session outlives the connection recorded at attach). */
+  sessions?: SessionDirectory;
   store: AttachmentStore;
   /** The helper stack, read only when needed. */
   stack: () => Promise<HelperStack>;
@@ -296,7 +300,10 @@ export class Attacher {
   /** Refuses a function held by a session whose connection is open, unless taking over; returns the notice to print. */
   private async claim(fn: FunctionConfig, owner: AttachmentRecord, takeover: boolean, stack: HelperStack): Promise<string> {
     const endpoint = fn.environment?.[Env.WebSocketApiEndpoint] ?? stack.managementEndpoint;
-    const state: ConnectionState = owner.connectionId ? await this.deps.connections.state(endpoint, owner.connectionId) : { state: 'gone' };
+    const tableName = fn.environment?.[Env.TableName] ?? stack.tableName;
+    const state: ConnectionState = owner.connectionId
+      ? (await sessionConnectionState(this.deps.connections, this.deps.sessions, { endpoint, tableName, sessionId: owner.sessionId, connectionId: owner.connectionId })).state
+      : { state: 'gone' };
     if (state.state === 'gone') return `took over ${fn.name} from ${describeOwner(owner)}: that connection is closed`;
     if (!takeover) {
       const how = state.state === 'connected' ? 'still connected' : `whose state is unknown: ${state.reason}`;

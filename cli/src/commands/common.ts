@@ -9,6 +9,7 @@ import { AttachmentStore } from '../attach/state-store.js';
 import { apiGatewayConnectionStatusApi } from '../aws/connection-status-api.js';
 import { lambdaFunctionConfigApi } from '../aws/function-config-api.js';
 import { clientConfig, credentialProvider, type AwsOptions } from '../aws/options.js';
+import { dynamoSessionDirectory } from '../aws/session-directory.js';
 import { iamRolePolicyApi } from '../aws/role-policy-api.js';
 import { cloudFormationStackOutputsApi, loadHelperStack, type HelperStack } from '../aws/stack-outputs.js';
 import { describeError, explainAwsError } from '../errors.js';
@@ -62,12 +63,13 @@ export async function resolvedRegion(lambda: LambdaClient): Promise<string> {
 }
 
 /** An Attacher over real AWS (the given clients, or new ones); the helper stack is read once, and only when needed. */
-export function makeAttacher(options: StackOptions, stack?: HelperStack, clients: Omit<AwsClients, 'dynamo' | 'credentials'> = awsClients(options)): Attacher {
+export function makeAttacher(options: StackOptions, stack?: HelperStack, clients: Omit<AwsClients, 'credentials'> = awsClients(options)): Attacher {
   let loading: Promise<HelperStack> | undefined = stack ? Promise.resolve(stack) : undefined;
   return new Attacher({
     functions: lambdaFunctionConfigApi(clients.lambda),
     policies: iamRolePolicyApi(clients.iam),
     connections: clients.connections,
+    sessions: dynamoSessionDirectory(clients.dynamo),
     store: new AttachmentStore(),
     stack: () => (loading ??= loadHelperStack(cloudFormationStackOutputsApi(clients.cloudFormation), options.stack)),
   });

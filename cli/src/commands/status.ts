@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { dynamoSessionDirectory } from '../aws/session-directory.js';
 import { listAttachments, type AttachmentStatus } from '../attach/status.js';
 import { isPlldbLayer } from '../attach/layer-choice.js';
 import { lambdaFunctionConfigApi } from '../aws/function-config-api.js';
@@ -26,7 +27,7 @@ export function statusCommand(): Command {
       const clients = awsClients(opts);
       // Without the stack (destroyed, or another --stack), functions are still found by their record and wrapper.
       const stack = await loadHelperStack(cloudFormationStackOutputsApi(clients.cloudFormation), opts.stack).catch(() => undefined);
-      const rows = await listAttachments(lambdaFunctionConfigApi(clients.lambda), clients.connections, (arn) => (stack ? isPlldbLayer(arn, stack) : false));
+      const rows = await listAttachments(lambdaFunctionConfigApi(clients.lambda), clients.connections, (arn) => (stack ? isPlldbLayer(arn, stack) : false), dynamoSessionDirectory(clients.dynamo));
       if (opts.json) {
         info(JSON.stringify(rows, null, 2));
         return;

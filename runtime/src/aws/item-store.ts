@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { ANSWER_ATTRIBUTES, Attr, Status, currentConnectionOf, sessionItemKey, type DeliveredViaValue } from '../../../protocol/index.js';
+import { ANSWER_ATTRIBUTES, Attr, Status, currentConnectionIn, currentConnectionRequest, type DeliveredViaValue } from '../../../protocol/index.js';
 import type { ItemStore } from './ports.js';
 
 export class DynamoDbItemStore implements ItemStore {
@@ -63,17 +63,8 @@ export class DynamoDbItemStore implements ItemStore {
   }
 
   async currentConnection(sessionId: string, signal?: AbortSignal): Promise<string | undefined> {
-    const out = await this.client.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: marshall({ [Attr.RequestId]: sessionItemKey(sessionId) }),
-        ConsistentRead: true,
-        ProjectionExpression: '#cur',
-        ExpressionAttributeNames: { '#cur': Attr.CurrentConnectionId },
-      }),
-      { abortSignal: signal },
-    );
-    return currentConnectionOf(out.Item ? unmarshall(out.Item) : undefined);
+    const out = await this.client.send(new GetItemCommand(currentConnectionRequest(this.tableName, sessionId)), { abortSignal: signal });
+    return currentConnectionIn(out.Item);
   }
 
   async repoint(requestId: string, from: string, to: string, signal?: AbortSignal): Promise<boolean> {
