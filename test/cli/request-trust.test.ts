@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,9 +108,9 @@ describe('requests this session serves', () => {
     await served.record('node-fn');
   });
 
-  afterAll(async () => {
+  // Each test's pool: its environments (worker threads) end with it.
+  afterEach(async () => {
     await runners.close();
-    for (const name of ['GREETING', 'AWS_REGION', 'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', '_HANDLER', 'LAMBDA_TASK_ROOT', 'AWS_DEFAULT_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME', 'TZ']) delete process.env[name];
   });
 
   it('ignores a request for a function this session did not attach, with one warning line', async () => {
