@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand, paginateListStackResources } from '@aws-sdk/client-cloudformation';
 import { DeleteRolePolicyCommand, GetRolePolicyCommand, IAMClient, ListRolePoliciesCommand, ListRoleTagsCommand, NoSuchEntityException, PutRolePolicyCommand, TagRoleCommand, UntagRoleCommand } from '@aws-sdk/client-iam';
 import { ATTACH_POLICY_NAME, DEFAULT_ROLE_NAME, StackOutput } from '../../../protocol/index.js';
 import { SANDBOX_REGION, SANDBOX_STACK_NAME } from '../../../sandbox/constants.js';
@@ -78,5 +78,21 @@ describe('IAM and CloudFormation control plane (real SDK clients)', () => {
     plane.cloudFormation.setStack({ stackName: 'Nope', outputs: { [StackOutput.QueuePrefix]: 'plldb-' } });
     const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: 'Nope' }));
     expect(Stacks?.[0]?.Outputs).toEqual([{ OutputKey: StackOutput.QueuePrefix, OutputValue: 'plldb-' }]);
+  });
+
+  it("lists a stack's resources (ListStackResources), paged by NextToken; an unknown stack is a ValidationError", async () => {
+    const resources = Array.from({ length: 150 }, (_, i) => ({ logicalId: `Fn${i}`, physicalId: `app-Fn${i}-X`, type: 'AWS::Lambda::Function' }));
+    plane.cloudFormation.setStack({ stackName: 'App', outputs: {}, resources });
+    const first = await cfn.send(new ListStackResourcesCommand({ StackName: 'App' }));
+    expect(first.StackResourceSummaries?.[0]).toEqual({ LogicalResourceId: 'Fn0', PhysicalResourceId: 'app-Fn0-X', ResourceType: 'AWS::Lambda::Function', ResourceStatus: 'CREATE_COMPLETE', LastUpdatedTimestamp: expect.any(Date) });
+    expect(first.NextToken).toBeDefined();
+    const all = [];
+    for await (const page of paginateListStackResources({ client: cfn }, { StackName: 'App' })) all.push(...(page.StackResourceSummaries ?? []));
+    expect(all.map((r) => r.PhysicalResourceId)).toEqual(resources.map((r) => r.physicalId));
+    const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: 'App' }));
+    expect((await cfn.send(new ListStackResourcesCommand({ StackName: Stacks?.[0]?.StackId }))).StackResourceSummaries).toHaveLength(100);
+    const error = (await cfn.send(new ListStackResourcesCommand({ StackName: 'Ghost' })).catch((e: unknown) => e)) as Error;
+    expect(error.name).toBe('ValidationError');
+    expect(error.message).toBe('Stack with id Ghost does not exist');
   });
 });
