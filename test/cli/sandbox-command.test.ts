@@ -21,6 +21,7 @@ import { PACKAGE_ROOT as ROOT } from '../../sandbox/package-root.js';
 // Lambda client from this process and by `plldb invoke` from a third.
 const BIN = join(ROOT, 'dist', 'cli', 'plldb.mjs');
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
+const APP = join(EXAMPLES, 'cdk-app');
 const execFileAsync = promisify(execFile);
 let work: string;
 let envFile: string;
@@ -52,7 +53,7 @@ beforeAll(async () => {
   if (!existsSync(BIN)) throw new Error('run npm run build first');
   work = mkdtempSync(join(tmpdir(), 'plldb-sandbox-cmd-'));
   envFile = join(work, 'sandbox.env');
-  sandbox = spawn(BIN, ['sandbox', '--quiet', '--env-file', envFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  sandbox = spawn(BIN, ['sandbox', '--quiet', '--env-file', envFile, '--app', APP], { stdio: ['ignore', 'pipe', 'pipe'] });
   exited = new Promise((resolve) => sandbox.once('exit', (code) => resolve(code)));
   await waitFor(envFile, sandbox);
   env = Object.fromEntries(readFileSync(envFile, 'utf8').trim().split('\n').map((line) => line.replace(/^export /, '').split(/=(.*)/s).slice(0, 2) as [string, string]));
@@ -74,7 +75,7 @@ describe('plldb sandbox', () => {
       new CreateFunctionCommand({ FunctionName: 'hello', Runtime: 'nodejs22.x', Handler: 'index.handler', Role: 'arn:aws:iam::123456789012:role/hello-role', Code: { ZipFile: zipFolder(join(EXAMPLES, 'node')) } }),
     );
     expect(created).toMatchObject({ FunctionName: 'hello', Runtime: 'nodejs22.x', Handler: 'index.handler' });
-    expect((await lambda.send(new ListFunctionsCommand({}))).Functions?.map((f) => f.FunctionName)).toEqual(['hello']);
+    expect((await lambda.send(new ListFunctionsCommand({}))).Functions?.map((f) => f.FunctionName)).toContain('hello');
     expect((await lambda.send(new GetFunctionCommand({ FunctionName: 'hello' }))).Configuration?.Timeout).toBe(3);
     expect((await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'hello', Timeout: 10 }))).Timeout).toBe(10);
     const out = await lambda.send(new InvokeCommand({ FunctionName: 'hello', Payload: Buffer.from('{"name":"Ada"}') }));
@@ -114,9 +115,24 @@ describe('plldb sandbox', () => {
     expect(second.stderr).toContain('a port of the sandbox is in use');
   });
 
+  it('--app: the sample CDK app\'s functions are deployed, and plldb discover finds their deployed names there', async () => {
+    const listed = (await lambda.send(new ListFunctionsCommand({}))).Functions?.map((f) => `${f.FunctionName} ${f.Runtime} ${f.Handler}`);
+    expect(listed).toEqual(expect.arrayContaining([expect.stringMatching(/^PlldbSampleShop-PlaceOrder\w+ nodejs22\.x index\.placeOrder$/), expect.stringMatching(/^PlldbSampleShop-PriceQuote\w+ python3\.12 quote\.handler$/)]));
+    const discovered = await plldb(['discover', '--app', APP, '--json']);
+    expect(discovered.code).toBe(0);
+    const functions = JSON.parse(discovered.stdout) as Record<string, string>[];
+    expect(functions).toEqual([
+      expect.objectContaining({ stackName: 'PlldbSampleShop', runtime: 'nodejs22.x', handler: 'index.placeOrder', source: join(APP, 'src', 'orders.ts'), export: 'placeOrder', functionName: expect.stringMatching(/^PlldbSampleShop-PlaceOrder\w+$/) }),
+      expect.objectContaining({ stackName: 'PlldbSampleShop', runtime: 'python3.12', handler: 'quote.handler', source: join(APP, 'python', 'quote.py'), export: 'handler', functionName: expect.stringMatching(/^PlldbSampleShop-PriceQuote\w+$/) }),
+    ]);
+    const placeOrder = functions[0]?.functionName ?? '';
+    const out = await lambda.send(new InvokeCommand({ FunctionName: placeOrder, Payload: Buffer.from('{"quantity":2}') }));
+    expect(JSON.parse(Buffer.from(out.Payload ?? []).toString())).toEqual({ item: 'tea', quantity: 2, total: 9 });
+  }, 60_000);
+
   it('DeleteFunction removes it; SIGTERM stops the sandbox cleanly and removes the env file', async () => {
     await lambda.send(new DeleteFunctionCommand({ FunctionName: 'hello' }));
-    expect((await lambda.send(new ListFunctionsCommand({}))).Functions).toEqual([]);
+    expect((await lambda.send(new ListFunctionsCommand({}))).Functions?.map((f) => f.FunctionName)).not.toContain('hello');
     sandbox.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(existsSync(envFile)).toBe(false);

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { runAppDemo } from '../demo/app-demo.js';
 import { runDemo, type DemoOptions } from '../demo/run-demo.js';
 import { runTrafficDemo } from '../demo/traffic-demo.js';
 import { info, warn } from './common.js';
@@ -13,8 +14,11 @@ export function demoCommand(): Command {
     )
     .addOption(new Option('--python <command>', 'Python interpreter for the Python function').default('python3'))
     .addOption(new Option('--traffic', 'instead: show who answers: a function with a route filter (half its invocations to the debugger, half to its deployed code) and one that keeps working after plldb debug is killed (pass-through)'))
-    .action(async (opts: DemoOptions & { traffic?: boolean }) => {
-      process.exitCode = await (opts.traffic ? runTrafficDemo : runDemo)(opts, { info, warn });
+    .addOption(new Option('--app <dir>', 'instead: discovery on the sandbox: the functions of this CDK/SAM project (examples/cdk-app in a clone) are deployed to the sandbox from their sources, plldb debug with no --function attaches them all in one session, each is invoked through it, then detach and a check that nothing is left changed').conflicts('traffic'))
+    .action(async (opts: DemoOptions & { traffic?: boolean; app?: string }) => {
+      const io = { info, warn };
+      const app = opts.app;
+      process.exitCode = app !== undefined ? await runAppDemo({ ...opts, app }, io) : await (opts.traffic ? runTrafficDemo : runDemo)(opts, io);
       // The process ends by itself once the demo has stopped everything; a leftover is a defect.
       setTimeout(() => {
         warn(`plldb: something the demo started was still running ${LEFTOVER_GRACE_MS / 1000} s after it ended; exiting anyway`);

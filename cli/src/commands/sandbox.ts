@@ -1,9 +1,12 @@
-import { rmSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SANDBOX_LAYERS } from '../../../sandbox/constants.js';
 import { PACKAGE_ROOT } from '../../../sandbox/package-root.js';
 import { startSandbox, type Sandbox } from '../../../sandbox/sandbox.js';
+import { discoverFunctions } from '../discover/discover.js';
+import { deployToSandbox } from '../discover/sandbox-deploy.js';
 import { CliError, describeError } from '../errors.js';
 import { standaloneLayerDir } from '../package/standalone-layer.js';
 import type { LayerArch } from '../package/stack-package.js';
@@ -16,6 +19,8 @@ export interface SandboxCommandOptions {
   port?: number;
   envFile?: string;
   quiet?: boolean;
+  /** A project whose discovered functions the sandbox hosts as deployed. */
+  app?: string;
 }
 
 function parsePort(value: string): number {
@@ -33,6 +38,7 @@ export function sandboxCommand(): Command {
     .addOption(new Option('--port <n>', `fixed ports: n to n+${PORTS_USED - 1} (DynamoDB, SQS, STS, WebSocket API, Lambda/IAM/CloudFormation); default: free ones`).argParser(parsePort))
     .addOption(new Option('--env-file <file>', 'also write the export lines to this file (removed when the sandbox stops)'))
     .addOption(new Option('--quiet', 'do not print what the functions write'))
+    .addOption(new Option('--app <dir>', 'also "deploy" the functions plldb discover finds in this CDK/SAM project (or plldb.config.json): each is created with its runtime, handler and code (TypeScript bundled), and its stack lists them, so plldb discover and plldb debug --app find them'))
     .action(action((opts: SandboxCommandOptions) => runSandbox(opts)));
 }
 
@@ -66,9 +72,26 @@ async function start(opts: SandboxCommandOptions): Promise<Sandbox> {
   }
 }
 
+/** Creates the project's functions in the sandbox; their bundled code goes to `workDir`. */
+async function deployApp(sandbox: Sandbox, app: string, workDir: string): Promise<void> {
+  const { kind, functions } = await discoverFunctions(app);
+  const { deployed, skipped } = await deployToSandbox(sandbox, functions, workDir);
+  info(`${kind} ${resolve(app)}: ${deployed.length} function${deployed.length === 1 ? '' : 's'} deployed to the sandbox`);
+  for (const fn of deployed) info(`  ${fn.logicalId} (stack ${fn.stackName}) -> ${fn.functionName}  ${fn.runtime}  ${fn.handler}`);
+  for (const line of skipped) warn(`  not deployed: ${line}`);
+}
+
 /** Runs until SIGINT or SIGTERM (npm run forwards both), then stops every stand-in and function process and exits. */
 export async function runSandbox(opts: SandboxCommandOptions): Promise<void> {
   const sandbox = await start(opts);
+  const workDir = mkdtempSync(join(tmpdir(), 'plldb-sandbox-app-'));
+  try {
+    if (opts.app !== undefined) await deployApp(sandbox, opts.app, workDir);
+  } catch (err) {
+    await sandbox.stop();
+    rmSync(workDir, { recursive: true, force: true });
+    throw err;
+  }
   const lines = Object.entries(sandbox.env).map(([name, value]) => `export ${name}=${value}`);
   const envFile = opts.envFile ? resolve(opts.envFile) : undefined;
   if (envFile) writeFileSync(envFile, `${lines.join('\n')}\n`);
@@ -86,6 +109,7 @@ export async function runSandbox(opts: SandboxCommandOptions): Promise<void> {
       .catch((err: unknown) => warn(describeError(err)))
       .finally(() => {
         if (envFile) rmSync(envFile, { force: true });
+        rmSync(workDir, { recursive: true, force: true });
         process.exit();
       });
   };

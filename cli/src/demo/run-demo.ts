@@ -1,7 +1,7 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Attr } from '../../../protocol/index.js';
@@ -9,10 +9,12 @@ import type { Sandbox } from '../../../sandbox/index.js';
 import { lambdaFunctionConfigApi, type FunctionConfigApi } from '../aws/function-config-api.js';
 import { iamRolePolicyApi, type RolePolicyApi } from '../aws/role-policy-api.js';
 import type { SessionObserver } from '../debug/session.js';
-import { CliError, describeError } from '../errors.js';
+import { CliError } from '../errors.js';
+import { runStaged } from './staged-run.js';
+import { cleanUpDemo, stopDebug, type DemoResources } from './demo-resources.js';
 import { latencyRows, type InvocationTrace } from './breakdown.js';
 import { describeConfig, differences, readRestorableConfig, type RestorableConfig } from './configuration-check.js';
-import { startDebugInProcess, type InProcessDebug } from './debug-in-process.js';
+import { startDebugInProcess } from './debug-in-process.js';
 import { overrideEnvironment } from './environment.js';
 import { checkPrerequisites } from './prerequisites.js';
 import { HEADER, LEGEND, invocationTable, summary } from './report.js';
@@ -32,7 +34,7 @@ export interface DemoOutput {
 const DEMO_DEADLINE_MS = 25_000;
 
 /** Epoch ms with sub-ms precision, on the same clock as the sandbox's metrics. */
-const now = (): number => performance.timeOrigin + performance.now();
+export const now = (): number => performance.timeOrigin + performance.now();
 
 /**
  * `plldb demo`: a sandbox with a Python and a Node.js sample function, `plldb debug` attached to
@@ -40,35 +42,13 @@ const now = (): number => performance.timeOrigin + performance.now();
  * functions are back to their configuration. Returns the exit code; leaves nothing running.
  */
 export async function runDemo(options: DemoOptions, out: DemoOutput): Promise<number> {
-  const startedAt = now();
-  let stage = 'checking prerequisites';
-  let deadline: NodeJS.Timeout | undefined;
-  const resources: Resources = { restoreEnv: [] };
-  try {
-    const timedOut = new Promise<never>((_resolve, reject) => {
-      deadline = setTimeout(() => reject(new CliError(`the demo did not finish within ${DEMO_DEADLINE_MS / 1000} s (it was ${stage})`, 'the machine may be very busy: try again, or run the end-to-end tests (npm run test:jest -- test/cli)')), DEMO_DEADLINE_MS);
-    });
-    await Promise.race([timedOut, demo(options, out, resources, (s) => (stage = s))]);
-    out.info(`\ndone in ${((now() - startedAt) / 1000).toFixed(1)} s: the sandbox is stopped and nothing is left running.`);
-    return 0;
-  } catch (err) {
-    out.warn(describeError(err));
-    return 1;
-  } finally {
-    clearTimeout(deadline);
-    await cleanUp(resources, out);
-  }
+  const resources: DemoResources = { restoreEnv: [] };
+  const run = { name: 'the demo', deadlineMs: DEMO_DEADLINE_MS, onTimeout: 'the machine may be very busy: try again, or run the end-to-end tests (npm run test:jest -- test/cli)' };
+  return runStaged(run, out, (enter) => demo(options, out, resources, enter), () => cleanUpDemo(resources, out));
 }
 
-interface Resources {
-  sandbox?: Sandbox;
-  debug?: InProcessDebug;
-  /** Undo the environment changes, last first. */
-  restoreEnv: (() => void)[];
-  stateDir?: string;
-}
 
-async function demo(options: DemoOptions, out: DemoOutput, resources: Resources, enter: (stage: string) => void): Promise<void> {
+async function demo(options: DemoOptions, out: DemoOutput, resources: DemoResources, enter: (stage: string) => void): Promise<void> {
   const examples = examplesDir();
   checkPrerequisites(dirname(examples), options.python);
   for (const line of HEADER) out.info(line);
@@ -79,9 +59,9 @@ async function demo(options: DemoOptions, out: DemoOutput, resources: Resources,
   const sandboxStartedAt = now();
   const { startSandbox, ROUTES_FUNCTION_NAME } = await import('../../../sandbox/index.js');
   const sandbox = (resources.sandbox = await startSandbox({ pythonCommand: options.python }));
-  resources.stateDir = mkdtempSync(join(tmpdir(), 'plldb-demo-'));
+  resources.tempDir = mkdtempSync(join(tmpdir(), 'plldb-demo-'));
   // The CLI's own clients reach the sandbox through the standard endpoint variables alone.
-  resources.restoreEnv.push(overrideEnvironment({ ...sandbox.env, PLLDB_STATE_DIR: resources.stateDir }));
+  resources.restoreEnv.push(overrideEnvironment({ ...sandbox.env, PLLDB_STATE_DIR: resources.tempDir }));
   out.info(`sandbox started in ${Math.round(now() - sandboxStartedAt)} ms: stack ${sandbox.stackName}, WebSocket API ${sandbox.endpoints.webSocketUrl}`);
 
   const lambda = new LambdaClient({ maxAttempts: 1 });
@@ -117,10 +97,7 @@ async function demo(options: DemoOptions, out: DemoOutput, resources: Resources,
     const rows = latencyRows(traces, sandbox.metrics());
 
     enter('stopping plldb debug (detach)');
-    out.info('\n(plldb debug gets SIGTERM: it detaches both functions)');
-    const debug = resources.debug;
-    delete resources.debug;
-    await debug.stop();
+    await stopDebug(resources, out, 'both functions');
 
     out.info('\nInvocations, one at a time:');
     for (const line of invocationTable(rows)) out.info(`  ${line}`);
@@ -157,7 +134,7 @@ async function invokeAll(sandbox: Sandbox, lambda: LambdaClient, dynamo: DynamoD
 }
 
 /** Describes the function's configuration when it is as before attach; throws saying what differs otherwise. */
-async function checkRestored(functions: FunctionConfigApi, policies: RolePolicyApi, name: string, before: RestorableConfig): Promise<string> {
+export async function checkRestored(functions: FunctionConfigApi, policies: RolePolicyApi, name: string, before: RestorableConfig): Promise<string> {
   const after = await readRestorableConfig(functions, policies, name);
   const changed = differences(before, after);
   if (changed.length > 0) throw new CliError(`${name} was not restored: ${changed.join(', ')} differ (now ${describeConfig(after)})`, 'this is a PLLDB defect: please report it with this output');
@@ -169,7 +146,7 @@ function asksToFail(event: unknown): boolean {
   return (event as { fail?: unknown }).fail === true;
 }
 
-async function invoke(lambda: LambdaClient, functionName: string, event: Record<string, unknown>): Promise<InvocationTrace> {
+export async function invoke(lambda: LambdaClient, functionName: string, event: Record<string, unknown>): Promise<InvocationTrace> {
   const invokedAt = now();
   const result = await lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(event)) }));
   const returnedAt = now();
@@ -203,16 +180,4 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** Stops what the demo started, in order: debug (detach), the sandbox, then the environment and state. */
-async function cleanUp(resources: Resources, out: DemoOutput): Promise<void> {
-  try {
-    await resources.debug?.stop();
-  } catch (err) {
-    out.warn(describeError(err));
-  }
-  await resources.sandbox?.stop();
-  for (const restore of resources.restoreEnv.reverse()) restore();
-  if (resources.stateDir) rmSync(resources.stateDir, { recursive: true, force: true });
 }

@@ -7,11 +7,12 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { Attr, Env, Status, WhenDisconnected } from '../../../protocol/index.js';
 import type { Sandbox } from '../../../sandbox/index.js';
 import { makeAttacher } from '../commands/common.js';
-import { CliError, describeError } from '../errors.js';
+import { CliError } from '../errors.js';
 import type { DemoOptions, DemoOutput } from './run-demo.js';
 import { overrideEnvironment } from './environment.js';
 import { checkPrerequisites } from './prerequisites.js';
 import { table } from './report.js';
+import { runStaged } from './staged-run.js';
 import { examplesDir } from './sample-functions.js';
 
 /** Past this the demo stops and says where it was (it starts two environments, two deployed runtimes and a plldb debug process). */
@@ -38,24 +39,9 @@ interface Row {
  * `plldb debug` process. Returns the exit code; leaves nothing running.
  */
 export async function runTrafficDemo(options: DemoOptions, out: DemoOutput): Promise<number> {
-  const startedAt = Date.now();
-  let stage = 'checking prerequisites';
-  let deadline: NodeJS.Timeout | undefined;
   const resources: Resources = { restoreEnv: [] };
-  try {
-    const timedOut = new Promise<never>((_resolve, reject) => {
-      deadline = setTimeout(() => reject(new CliError(`the traffic demo did not finish within ${DEMO_DEADLINE_MS / 1000} s (it was ${stage})`, 'the machine may be very busy: try again')), DEMO_DEADLINE_MS);
-    });
-    await Promise.race([timedOut, demo(options, out, resources, (s) => (stage = s))]);
-    out.info(`\ndone in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: the sandbox is stopped and nothing is left running.`);
-    return 0;
-  } catch (err) {
-    out.warn(describeError(err));
-    return 1;
-  } finally {
-    clearTimeout(deadline);
-    await cleanUp(resources);
-  }
+  const run = { name: 'the traffic demo', deadlineMs: DEMO_DEADLINE_MS, onTimeout: 'the machine may be very busy: try again' };
+  return runStaged(run, out, (enter) => demo(options, out, resources, enter), () => cleanUp(resources));
 }
 
 interface Resources {
