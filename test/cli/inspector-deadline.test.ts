@@ -2,52 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import inspector from 'node:inspector';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
 import { RunnerPool } from '../../cli/src/runners/runner-pool.js';
+import { InspectorClient } from '../support/inspector-client.js';
 import { contextData, waitFor } from './helpers.js';
 
 const fixtures = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures');
-
-/** A client of this process's inspector that debugs its worker threads, as VS Code and Chrome DevTools do. */
-class InspectorClient {
-  readonly workerEvents: { method: string; params: unknown }[] = [];
-  workerSession?: string;
-  private id = 0;
-
-  constructor(private readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const msg = JSON.parse(data.toString()) as { method?: string; params?: Record<string, unknown> };
-      if (msg.method === 'NodeWorker.attachedToWorker') {
-        this.workerSession = msg.params!.sessionId as string;
-        for (const method of ['Debugger.enable', 'Runtime.runIfWaitingForDebugger']) this.toWorker(method);
-      }
-      if (msg.method === 'NodeWorker.receivedMessageFromWorker') {
-        const inner = JSON.parse(msg.params!.message as string) as { method?: string; params: unknown };
-        if (inner.method) this.workerEvents.push({ method: inner.method, params: inner.params });
-      }
-    });
-  }
-
-  static async connect(url: string): Promise<InspectorClient> {
-    const ws = new WebSocket(url);
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    const client = new InspectorClient(ws);
-    client.send('NodeWorker.enable', { waitForDebuggerOnStart: true });
-    return client;
-  }
-
-  send(method: string, params: unknown = {}): void {
-    this.ws.send(JSON.stringify({ id: ++this.id, method, params }));
-  }
-
-  toWorker(method: string, params: unknown = {}): void {
-    this.send('NodeWorker.sendMessageToWorker', { sessionId: this.workerSession, message: JSON.stringify({ id: ++this.id, method, params }) });
-  }
-
-  close(): void {
-    this.ws.close();
-  }
-}
 
 describe('a deadline passing while the handler is paused in the debugger', () => {
   let client: InspectorClient;
