@@ -214,3 +214,32 @@ describe('plldb deploy --dry-run', () => {
     }
   });
 });
+
+describe('plldb deploy without AWS credentials', () => {
+  const CREDENTIAL_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE'];
+
+  it('says no credentials were found and how to configure them, before any change', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'plldb-root-'));
+    const saved = Object.fromEntries(CREDENTIAL_VARIABLES.map((name) => [name, process.env[name]]));
+    try {
+      mkdirSync(join(root, 'dist', 'stack'), { recursive: true });
+      writeFileSync(join(root, 'dist', 'stack', 'template.json'), pkg.template);
+      writeFileSync(join(root, 'dist', 'stack', 'assets.json'), JSON.stringify({ stackName: 'PLLDB', assets: pkg.assets }));
+      for (const name of CREDENTIAL_VARIABLES) delete process.env[name];
+      // No shared files and no instance metadata (which would be a call off this machine).
+      Object.assign(process.env, { AWS_SHARED_CREDENTIALS_FILE: join(root, 'credentials'), AWS_CONFIG_FILE: join(root, 'config'), AWS_EC2_METADATA_DISABLED: 'true' });
+      cfn.reset();
+      const err = (await runDeploy({ stack: 'PLLDB', region: 'us-east-1', out: '' }, root).catch((e: unknown) => e)) as CliError;
+      expect(err).toBeInstanceOf(CliError);
+      expect(err.message).toBe('no AWS credentials found while trying to find your AWS account (sts:GetCallerIdentity)');
+      expect(err.hint).toMatch(/^configure credentials \(aws configure, aws sso login, AWS_PROFILE or --profile\)/);
+      expect(cfn.calls()).toEqual([]);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
