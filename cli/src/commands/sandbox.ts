@@ -47,7 +47,7 @@ export function sandboxCommand(): Command {
  * assembled once (pinned Node.js from the npm registry). Functions run on this machine, so both
  * standalone ARNs get this machine's architecture.
  */
-async function layerFolders(): Promise<Record<string, string>> {
+export async function layerFolders(): Promise<Record<string, string>> {
   const arch: LayerArch = process.arch === 'arm64' ? 'arm64' : 'x86_64';
   const standalone = await standaloneLayerDir(arch, PACKAGE_ROOT);
   return {

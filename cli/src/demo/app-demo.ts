@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../../../sandbox/package-root.js';
 import { lambdaFunctionConfigApi } from '../aws/function-config-api.js';
+import { layerFolders } from '../commands/sandbox.js';
 import { iamRolePolicyApi } from '../aws/role-policy-api.js';
 import { discoverFunctions } from '../discover/discover.js';
 import { deployToSandbox, type SandboxDeployment } from '../discover/sandbox-deploy.js';
@@ -12,7 +13,7 @@ import { CliError } from '../errors.js';
 import { readRestorableConfig, type RestorableConfig } from './configuration-check.js';
 import { startDebugInProcess } from './debug-in-process.js';
 import { overrideEnvironment } from './environment.js';
-import { checkPrerequisites } from './prerequisites.js';
+import { checkPrerequisites, SHIPPED_BUILD_OUTPUTS } from './prerequisites.js';
 import { table } from './report.js';
 import { checkRestored, invoke, type DemoOptions, type DemoOutput } from './run-demo.js';
 import { runStaged } from './staged-run.js';
@@ -55,13 +56,14 @@ export async function runAppDemo(options: AppDemoOptions, out: DemoOutput): Prom
 
 async function demo(options: AppDemoOptions, out: DemoOutput, resources: DemoResources, enter: (stage: string) => void): Promise<void> {
   const app = resolve(options.app);
-  checkPrerequisites(PACKAGE_ROOT, options.python);
+  checkPrerequisites(PACKAGE_ROOT, options.python, SHIPPED_BUILD_OUTPUTS);
   out.info(`PLLDB app demo: the functions of ${app}, discovered, "deployed" to a local sandbox and debugged from their sources with plldb debug (no --function)`);
   resources.restoreEnv.push(overrideEnvironment({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }));
 
   enter('starting the sandbox');
   const { startSandbox } = await import('../../../sandbox/index.js');
-  const sandbox = (resources.sandbox = await startSandbox({ pythonCommand: options.python }));
+  // The layer folders as plldb sandbox finds them: the build's in a clone, assembled once in an installed package.
+  const sandbox = (resources.sandbox = await startSandbox({ pythonCommand: options.python, layers: await layerFolders() }));
   resources.tempDir = mkdtempSync(join(tmpdir(), 'plldb-app-demo-'));
   resources.restoreEnv.push(overrideEnvironment({ ...sandbox.env, PLLDB_STATE_DIR: join(resources.tempDir, 'state') }));
 
