@@ -20,7 +20,7 @@ export function deployCommand(): Command {
   const command = new Command('deploy')
     .summary('deploy or update the PLLDB helper stack')
     .description(
-      'Deploy (or update) the helper stack from the template shipped in this package: upload its Lambda code and layers to the CDK bootstrap bucket (standalone layers fetch their pinned Node.js from the npm registry the first time), create and execute a CloudFormation change set, wait, and print the stack\'s outputs. Needs an account and region bootstrapped for CDK (npx aws-cdk@2 bootstrap). --dry-run --out DIR writes the exact template instead, with no AWS call.',
+      'Deploy (or update) the helper stack from the template shipped in this package: upload its Lambda code and layers to the CDK bootstrap bucket (standalone layers fetch their pinned Node.js from the npm registry the first time), create and execute a CloudFormation change set, wait, and print the stack\'s outputs. Needs an account and region bootstrapped for CDK (npx aws-cdk@2 bootstrap). --dry-run --out DIR writes the exact template instead, with no AWS call. The template\'s table, role and WebSocket API have fixed names (PLLDBDebugger, PLLDBDebuggerRole, PLLDBWebSocket): one helper stack per account and region, and --stack names only the CloudFormation stack (a second, prefixed stack deploys from a clone: npx cdk deploy -c prefix=Dev).',
     )
     .addOption(new Option('--dry-run', 'write the template and the asset list to --out instead of deploying (no credentials needed)'))
     .addOption(new Option('--out <dir>', 'folder --dry-run writes to').default('plldb-stack'));
