@@ -60,7 +60,9 @@ export class PythonEnvironment implements ExecutionEnvironment {
   constructor(private readonly options: PythonEnvironmentOptions) {
     const { codeDir, python, debugpy } = options;
     // -u: the handler's output shows as printed; -B: no __pycache__ written into the project.
-    const args = ['-u', '-B', executorPath(), '--code', codeDir, ...(debugpy ? ['--debugpy', debugpy.address, '--debugpy-path', debugpy.path] : [])];
+    // With debugpy, no frozen standard modules (Python 3.11+), which debugpy warns may miss breakpoints; older Pythons ignore -X options they lack.
+    const debugArgs = debugpy ? ['-X', 'frozen_modules=off'] : [];
+    const args = [...debugArgs, '-u', '-B', executorPath(), '--code', codeDir, ...(debugpy ? ['--debugpy', debugpy.address, '--debugpy-path', debugpy.path] : [])];
     this.child = spawn(python, args, { cwd: codeDir, env: {}, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'] });
     const child = this.child;
     this.exited = new Promise((resolve) => child.once('close', () => resolve()));
