@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Readable, Writable } from 'node:stream';
-import { exitError } from './exit-error.js';
+import { exitError, signalExit } from './exit-error.js';
 import { SourceSnapshot } from './source-snapshot.js';
 import type { ExecutionEnvironment, Invocation, Outcome } from './types.js';
 
@@ -72,7 +72,7 @@ export class PythonEnvironment implements ExecutionEnvironment {
     // A write to an executor that just died fails here; the close handler answers the invocation.
     for (const fd of [REQUEST_FD, LIFELINE_FD]) (child.stdio[fd] as Writable).on('error', () => undefined);
     child.on('error', (err) => this.end(`${python}: ${err.message}`));
-    child.on('close', (code, signal) => this.end(signal ? `signal: ${signal === 'SIGKILL' ? 'killed' : signal}` : `exit status ${code}`));
+    child.on('close', (code, signal) => this.end(signal ? signalExit(signal) : `exit status ${code}`));
   }
 
   invoke(invocation: Invocation, env: Record<string, string>): Promise<Outcome> {
