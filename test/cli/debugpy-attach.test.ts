@@ -101,6 +101,38 @@ describe('debugpy (real, Debian python3-debugpy)', () => {
     expect(output.filter((l) => /debugger|frozen/i.test(l))).toEqual([]);
   });
 
+  withDebugpy('an environment replaced after a fault listens on the same port: the IDE attaches again and stops at its breakpoint', async () => {
+    const port = await freePortPair();
+    const python = await checkPython(PYTHON, { host: '127.0.0.1', port });
+    const infos: string[] = [];
+    pool = new RunnerPool({ codeDir: fixtures, python, info: (l) => infos.push(l), output: () => undefined });
+    const runtime = `python${python.version}`;
+    const invoke = (handler: string) =>
+      pool!.runnerFor('py-a', runtime)!.run({
+        functionName: 'py-a',
+        handler,
+        runtime,
+        event: { n: 5 },
+        environment: {},
+        context: contextData(`req-${handler}`, { functionName: 'py-a', deadlineMs: Date.now() + 120_000 }),
+      });
+    pool.prestartPython('py-a', runtime);
+    const first = await DapClient.connect(port);
+    clients.push(first);
+    await attachDebugpy(first, [{ path: handlerFile, lines: [breakpointLine] }]);
+    await expect(invoke('python/breaks.exits')).resolves.toEqual({ ok: false, error: expect.objectContaining({ errorType: 'Runtime.ExitError', errorMessage: expect.stringContaining('exit status 5') }) });
+
+    // The next invocation starts a new environment on the same port; it waits for the IDE.
+    const running = invoke('python/breaks.handler');
+    const second = await DapClient.connect(port);
+    clients.push(second);
+    await attachDebugpy(second, [{ path: handlerFile, lines: [breakpointLine] }]);
+    const stopped = await second.nextEvent('stopped');
+    await second.request('continue', { threadId: stopped.body!.threadId as number });
+    expect(parsed(await running)).toEqual({ function: 'py-a', doubled: 10 });
+    expect(infos).toEqual([`py-a: environment 1 listens for debugpy on 127.0.0.1:${port}`]);
+  });
+
   withDebugpy('an executor held at a breakpoint exits when plldb is killed', async () => {
     const port = await freePortPair();
     const holder = spawn(process.execPath, ['--import', 'tsx', join(fixtures, 'hold-python.ts'), 'breaks.paused', PYTHON, String(port)], { cwd: join(fixtures, '..', '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] });
