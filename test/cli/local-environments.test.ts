@@ -90,6 +90,15 @@ describe('local execution environments (real worker threads and Python processes
     await expect(node('fn-a').run(call('fn-a', 'node/faults.checksItself', 'nodejs20.x'))).resolves.toEqual({ ok: true, response: 'true' });
   });
 
+  it('a handler that stops its own process (SIGSTOP) stops only its environment: the invocation times out, the environment is killed', async () => {
+    make();
+    const stopped = node('fn-a').run(call('fn-a', 'node/faults.signalsItself', 'nodejs20.x', { signal: 'SIGSTOP' }, {}, { deadlineMs: Date.now() + 1000 }));
+    expect(parsed(await node('fn-b').run(call('fn-b', 'node/esm.handler', 'nodejs20.x')))).toMatchObject({ echo: {} });
+    await expect(stopped).resolves.toMatchObject({ ok: false, timedOut: true });
+    await waitFor(() => infos.find((l) => l.includes('environment killed')));
+    expect(parsed(await node('fn-a').run(call('fn-a', 'node/faults.state', 'nodejs20.x')))).toMatchObject({ calls: 1 });
+  });
+
   it('an endless loop times out at the deadline while other functions answer; its environment is killed after the grace period', async () => {
     make();
     const spinning = node('fn-a').run(call('fn-a', 'node/faults.spins', 'nodejs20.x', {}, {}, { deadlineMs: Date.now() + 1500 }));
