@@ -5,6 +5,7 @@ import { measurePassthrough, type PassthroughResult } from './measure/passthroug
 import { measureRoundTrip } from './measure/round-trip.js';
 import { requestsBeforeNotify, requestsPerInvocation, requestsPerMinuteWaiting, routeRequestsPerAnswer, type Counts } from './measure/requests.js';
 import type { BenchOptions } from './options.js';
+import { localEnvironmentsFigures, runLocalEnvironmentsPhase } from './local-environments.js';
 import { runPhase, type InvocationSample, type PhaseResult, type Winner } from './phase.js';
 import type { ApiFigures, BenchResult, DistributionFigures, LatencyRow, Scenario } from './result.js';
 import { distribution, distributionFigures, figure, ratioFigure } from './stats.js';
@@ -18,6 +19,8 @@ const ROUND_TRIP_CALLS = 20;
 interface Round {
   plldb: Record<Scenario, PhaseResult>;
   baseline: { instant: PhaseResult; slow: PhaseResult };
+  /** The instant debugger running each request's handler in plldb debug's execution environments. */
+  localEnvironments: PhaseResult;
 }
 
 const notifyMs = (s: InvocationSample) => s.receivedAt - s.deliveredAt;
@@ -65,6 +68,7 @@ async function runRound(world: BenchWorld, o: Options): Promise<Round> {
       ? { scenario, strategy, delay: instant, invocations: o.instant, parallel: 1 }
       : { scenario, strategy, delay: slow, invocations: o.slow, parallel: o.parallel });
   const plldbInstant = await phase('plldb', 'instant');
+  const localEnvironments = await runLocalEnvironmentsPhase(world, o.instant);
   const baselineInstant = await phase('baseline', 'instant');
   const plldbSlow = await phase('plldb', 'slow');
   const baselineSlow = await phase('baseline', 'slow');
@@ -75,6 +79,7 @@ async function runRound(world: BenchWorld, o: Options): Promise<Round> {
     return {
       plldb: { instant: plldbInstant, slow: plldbSlow, 'instant-relay-only': relayInstant, 'slow-relay-only': relaySlow },
       baseline: { instant: baselineInstant, slow: baselineSlow },
+      localEnvironments,
     };
   } finally {
     world.sandbox.fastPath.start();
@@ -131,6 +136,7 @@ function summarize(
         plldbRelayOnly: apiFigures(plldb('slow-relay-only').map(requestsPerMinuteWaiting)),
       },
     },
+    localEnvironments: localEnvironmentsFigures(plldb('instant'), rounds.map((r) => r.localEnvironments), overheadMs),
     init,
     coldNotify,
     memory: memoryRun,
@@ -143,7 +149,7 @@ function summarize(
       pickupInstantRelayOnly: pooled(plldb('instant-relay-only'), pickupMs),
       pickupSlowRelayOnly: pooled(plldb('slow-relay-only'), pickupMs),
     },
-    problems: rounds.flatMap((r) => [...Object.values(r.plldb), ...Object.values(r.baseline)].flatMap((p) => p.problems)),
+    problems: rounds.flatMap((r) => [...Object.values(r.plldb), ...Object.values(r.baseline), r.localEnvironments].flatMap((p) => p.problems)),
   };
   result.targets = evaluateTargets(result);
   return result;

@@ -29,9 +29,12 @@ const WHOAMI_TIMEOUT_MS = 10_000;
  */
 export class BenchDebugger {
   answerDelay: AnswerDelay = instant;
+  /** When set, each request is answered with what this returns (e.g. a handler run locally), as soon as it does. */
+  answerWith: ((request: DebuggerRequestMessage) => Promise<DebuggerResponseMessage>) | undefined;
   readonly times = new Map<string, DebuggerTimes>();
   readonly problems: string[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly answering = new Set<Promise<void>>();
 
   private constructor(
     private readonly ws: WebSocket,
@@ -63,7 +66,7 @@ export class BenchDebugger {
 
   /** Resolves once every answer scheduled so far has been sent. */
   async idle(): Promise<void> {
-    while (this.timers.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (this.timers.size > 0 || this.answering.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
   async close(): Promise<void> {
@@ -86,6 +89,18 @@ export class BenchDebugger {
     if (message.type !== 'request') return;
     const entry: DebuggerTimes = { requestId: message.requestId, functionName: message.lambdaFunctionName, receivedAt };
     this.times.set(message.requestId, entry);
+    if (this.answerWith) {
+      const answering = this.answerWith(message).then(
+        (response) => {
+          entry.sentAt = preciseNow();
+          this.ws.send(JSON.stringify(response));
+        },
+        (err: unknown) => void this.problems.push(`no answer to ${message.requestId}: ${(err as Error).message}`),
+      );
+      this.answering.add(answering);
+      void answering.finally(() => this.answering.delete(answering));
+      return;
+    }
     const delay = this.answerDelay();
     const answer = (): void => {
       const response: DebuggerResponseMessage = { action: 'response', requestId: message.requestId, statusCode: 200, response: JSON.stringify({ ok: true }) };

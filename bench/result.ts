@@ -1,3 +1,4 @@
+import type { LocalEnvironmentsFigures } from './local-environments.js';
 import type { MemoryResult, Sizes } from './measure/footprint.js';
 import type { PassthroughResult } from './measure/passthrough.js';
 import type { BenchOptions } from './options.js';
@@ -60,6 +61,8 @@ export interface BenchResult {
     beforeNotify: { plldb: ApiFigures; baseline: ApiFigures };
     perMinuteWaiting: { plldb: ApiFigures; baseline: ApiFigures; plldbRelayOnly: ApiFigures };
   };
+  /** End-to-end overhead of the instant debugger answering directly and through plldb debug's execution environments. */
+  localEnvironments: LocalEnvironmentsFigures;
   /** Process start to first /next, ms. */
   init: { node: Figure; standalone: Figure };
   /** Process start to the debugger having the first request (cold start with the invocation waiting), ms. */

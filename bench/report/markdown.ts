@@ -92,6 +92,7 @@ function resultTables(r: BenchResult): string {
     '### Latency',
     `Each cell: the median over rounds of that round's percentile, with the range over rounds in brackets; the ratio is taken per round.${fewSamples(r) ? ' With fewer than 20 samples per round, p95 is the round\'s largest sample.' : ''}`,
     latency,
+    `End-to-end overhead with the instant debugger running each request's (trivial) handler in \`plldb debug\`'s warm execution environment: p50 ${formatFigure(r.localEnvironments.local.p50)} ms, against ${formatFigure(r.localEnvironments.direct.p50)} ms answering directly in the same run (ratio ${formatFigure(r.localEnvironments.ratioP50, 3)}); the local run itself (request in to answer out: \`handleRequest\`, the worker thread, the handler) p50 ${formatFigure(r.localEnvironments.localRun.p50, 2)} ms.`,
     '### Winning path (answers over all rounds)',
     winners,
     '### The `$default` route',

@@ -148,7 +148,8 @@ def listen_for_debugger(address, path):
     except ImportError:
         sys.stderr.write("plldb: --debugpy needs the debugpy package: %s -m pip install debugpy\n" % sys.executable)
         sys.exit(3)
-    debugpy.listen((host or "127.0.0.1", int(port)))
+    # In this process: the port lives and ends with the environment (a separate adapter process would outlive it, holding the port and this process's output pipes).
+    debugpy.listen((host or "127.0.0.1", int(port)), in_process_debug_adapter=True)
     return debugpy
 
 
@@ -167,7 +168,10 @@ def main():
     parser.add_argument("--debugpy")
     parser.add_argument("--debugpy-path")
     args = parser.parse_args()
-    threading.Thread(target=exit_when_plldb_is_gone, daemon=True).start()
+    lifeline = threading.Thread(target=exit_when_plldb_is_gone, daemon=True)
+    # Marked as debugpy's own: never traced nor suspended, so plldb's death ends the executor even at a breakpoint.
+    lifeline.is_pydev_daemon_thread = True
+    lifeline.start()
     code_root = os.path.abspath(args.code)
     sys.path.insert(0, code_root)
     debugger = listen_for_debugger(args.debugpy, args.debugpy_path) if args.debugpy else None

@@ -22,6 +22,8 @@ describe('npm run bench, smoke variant', () => {
     expect(result.problems).toEqual([]);
     for (const row of Object.values(result.latency)) expect(row.plldb.n).toBeGreaterThan(0);
     expect(result.latency.pickupSlow.baseline?.n).toBe(SMOKE_OPTIONS.slow);
+    // The instant debugger also answered every request by running its handler in plldb debug's environments.
+    expect(result.localEnvironments.local.n).toBe(SMOKE_OPTIONS.instant);
     // Each strategy made its own design's calls: the baseline asks STS every time and has no queue.
     expect(result.requests.perInvocationInstant.baseline['STS.GetCallerIdentity']?.median).toBe(1);
     expect(result.requests.perInvocationInstant.baseline['SQS.CreateQueue']).toBeUndefined();

@@ -86,7 +86,7 @@ describe('plldb debug (mocked AWS, WebSocket API stand-in)', () => {
     expect(settings(aws.current('node-fn'))).toEqual(settings(nodeFn));
   });
 
-  it('a handler that spins or exits leaves the other functions answering, and Ctrl+C still detaches', async () => {
+  it('a handler that spins, exits or kills its own process leaves the other functions answering, and Ctrl+C still detaches', async () => {
     const nodeFn = functionConfig('node-fn', { Handler: 'faults/index.spin' });
     const otherFn = functionConfig('other-fn', { Handler: 'faults/index.ok' });
     aws.addFunction(nodeFn);
@@ -94,14 +94,16 @@ describe('plldb debug (mocked AWS, WebSocket API stand-in)', () => {
     await runDebug({ function: ['node-fn', 'other-fn'], code: join(examples, '..', 'test', 'cli', 'fixtures'), stack: DEFAULT_STACK_NAME, python: 'python3' }, host);
     const sessionId = aws.current('node-fn').Environment?.Variables?.[Env.SessionId] as string;
     api.send('conn-1', request('req-exit', 'faults/index.spin', 'nodejs22.x', { exit: true }, { sessionId }));
+    api.send('conn-1', request('req-kill', 'faults/index.spin', 'nodejs22.x', { kill: true }, { sessionId }));
     api.send('conn-1', request('req-spin', 'faults/index.spin', 'nodejs22.x', {}, { sessionId, context: contextData('req-spin', { deadlineMs: Date.now() + 1000 }) }));
     api.send('conn-1', request('req-other', 'faults/index.ok', 'nodejs22.x', {}, { sessionId, lambdaFunctionName: 'other-fn' }));
-    await waitFor(() => api.answers.length === 2);
+    await waitFor(() => api.answers.length === 3);
     expect(api.answers.find((a) => a.requestId === 'req-other')).toMatchObject({ statusCode: 200 });
     expect(api.answers.find((a) => a.requestId === 'req-exit')).toMatchObject({ statusCode: 500, errorType: 'Runtime.ExitError', errorMessage: 'RequestId: req-exit Error: Runtime exited with error: exit status 2' });
+    expect(api.answers.find((a) => a.requestId === 'req-kill')).toMatchObject({ statusCode: 500, errorType: 'Runtime.ExitError', errorMessage: 'RequestId: req-kill Error: Runtime exited with error: signal: killed' });
     // The spinning one passes its deadline: one line says so, and nothing is sent (the caller has the runtime's timeout).
     await waitFor(() => lines.find((l) => /node-fn {2}req-spin {2}\d+ ms {2}timed out: the deadline passed first/.test(l)));
-    expect(api.answers.map((a) => a.requestId).sort()).toEqual(['req-exit', 'req-other']);
+    expect(api.answers.map((a) => a.requestId).sort()).toEqual(['req-exit', 'req-kill', 'req-other']);
     host.events.emit('SIGINT');
     await waitFor(() => exitCodes.length > 0);
     expect(exitCodes).toEqual([130]);

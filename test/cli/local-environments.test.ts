@@ -72,6 +72,33 @@ describe('local execution environments (real worker threads and Python processes
     expect(parsed(await node('fn-b').run(call('fn-b', 'node/esm.handler', 'nodejs20.x')))).toMatchObject({ echo: {} });
   });
 
+  it.each([
+    ['SIGKILL', { signal: 'SIGKILL' }, 'signal: killed'],
+    ['SIGSEGV', { signal: 'SIGSEGV' }, 'signal: segmentation fault'],
+    ['SIGTERM to its process group', { signal: 'SIGTERM', pid: 'group' }, 'signal: terminated'],
+  ])('a handler that sends its own process %s ends only that invocation, as Lambda reports it; plldb and the others go on', async (_name, event, how) => {
+    make();
+    const failed = await node('fn-a').run(call('fn-a', 'node/faults.signalsItself', 'nodejs20.x', event));
+    expect(failed).toEqual({ ok: false, error: expect.objectContaining({ errorType: 'Runtime.ExitError', errorMessage: expect.stringMatching(new RegExp(`^RequestId: req-\\d+ Error: Runtime exited with error: ${how}$`)) }) });
+    expect(parsed(await node('fn-a').run(call('fn-a', 'node/faults.state', 'nodejs20.x')))).toMatchObject({ calls: 1 });
+    expect(parsed(await node('fn-b').run(call('fn-b', 'node/esm.handler', 'nodejs20.x')))).toMatchObject({ echo: {} });
+  });
+
+  it('process.abort() ends only that invocation (signal: aborted); checking the process with signal 0 still works', async () => {
+    make();
+    await expect(node('fn-a').run(call('fn-a', 'node/faults.aborts', 'nodejs20.x'))).resolves.toEqual({ ok: false, error: expect.objectContaining({ errorType: 'Runtime.ExitError', errorMessage: expect.stringMatching(/Runtime exited with error: signal: aborted$/) }) });
+    await expect(node('fn-a').run(call('fn-a', 'node/faults.checksItself', 'nodejs20.x'))).resolves.toEqual({ ok: true, response: 'true' });
+  });
+
+  it('a handler that stops its own process (SIGSTOP) stops only its environment: the invocation times out, the environment is killed', async () => {
+    make();
+    const stopped = node('fn-a').run(call('fn-a', 'node/faults.signalsItself', 'nodejs20.x', { signal: 'SIGSTOP' }, {}, { deadlineMs: Date.now() + 1000 }));
+    expect(parsed(await node('fn-b').run(call('fn-b', 'node/esm.handler', 'nodejs20.x')))).toMatchObject({ echo: {} });
+    await expect(stopped).resolves.toMatchObject({ ok: false, timedOut: true });
+    await waitFor(() => infos.find((l) => l.includes('environment killed')));
+    expect(parsed(await node('fn-a').run(call('fn-a', 'node/faults.state', 'nodejs20.x')))).toMatchObject({ calls: 1 });
+  });
+
   it('an endless loop times out at the deadline while other functions answer; its environment is killed after the grace period', async () => {
     make();
     const spinning = node('fn-a').run(call('fn-a', 'node/faults.spins', 'nodejs20.x', {}, {}, { deadlineMs: Date.now() + 1500 }));
@@ -176,6 +203,12 @@ describe('local execution environments (real worker threads and Python processes
       make({ python });
       await expect(py('py-a').run(pyCall('py-a', 'python/app.handler', { exit: true }))).resolves.toEqual({ ok: false, error: expect.objectContaining({ errorType: 'Runtime.ExitError', errorMessage: expect.stringContaining('exit status 7') }) });
       expect(parsed(await py('py-a').run(pyCall('py-a', 'python/app.handler', {}, { GREETING: 'again' })))).toMatchObject({ greeting: 'again' });
+    });
+
+    it('a handler whose process crashes (SIGSEGV) is reported as Lambda does, then a fresh process answers', async () => {
+      make({ python });
+      await expect(py('py-a').run(pyCall('py-a', 'python/loops.segfaults'))).resolves.toEqual({ ok: false, error: expect.objectContaining({ errorType: 'Runtime.ExitError', errorMessage: expect.stringMatching(/Runtime exited with error: signal: segmentation fault$/) }) });
+      expect(parsed(await py('py-a').run(pyCall('py-a', 'python/loops.env')))).toMatchObject({ name: 'py-a' });
     });
 
     it('an executor exits when plldb dies, even killed, even while its handler spins; a terminal\'s Ctrl+C does not reach it', async () => {

@@ -67,4 +67,17 @@ describe('Python executor (real python3)', () => {
     const notDebugpy = await checkPython('python3', { host: '127.0.0.1', port: 5678 }).catch((err: unknown) => err);
     if (notDebugpy instanceof CliError) expect(notDebugpy.hint).toMatch(/^run: \/.*python3?[\d.]* -m pip install debugpy$/);
   });
+
+  it('refuses at start a debugpy without the in-process adapter, and says how to upgrade', async () => {
+    const previous = process.env.PYTHONPATH;
+    process.env.PYTHONPATH = join(codeDir, '..', 'old-debugpy');
+    try {
+      await expect(checkPython('python3', { host: '127.0.0.1', port: 5678 })).rejects.toEqual(
+        expect.objectContaining({ message: expect.stringMatching(/^--debugpy: debugpy 1\.5\.1 for \/.* is too old/), hint: expect.stringMatching(/ -m pip install --upgrade debugpy$/) }),
+      );
+    } finally {
+      if (previous === undefined) delete process.env.PYTHONPATH;
+      else process.env.PYTHONPATH = previous;
+    }
+  });
 });

@@ -8,7 +8,7 @@ import type { LambdaError } from '../../../protocol/index.js';
 import type { InvokeMessage, WorkerMessage, WorkerSetup } from './node-worker-messages.js';
 import { prepareNodeHandler } from './node-handler-build.js';
 import type { SourceSnapshot } from './source-snapshot.js';
-import { exitError } from './exit-error.js';
+import { exitError, signalExit } from './exit-error.js';
 import { InitError, type ExecutionEnvironment, type Invocation, type Outcome } from './types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -93,6 +93,7 @@ export class NodeEnvironment implements ExecutionEnvironment {
           resolve();
         }
         else if (msg.type === 'result') this.settle(msg.id, msg.outcome);
+        else if (msg.type === 'signal') this.end(exitError(this.pending?.id, signalExit(msg.signal)), reject);
         else this.end(msg.error, reject);
       });
       worker.on('error', (err) => {

@@ -24,4 +24,6 @@ export type WorkerMessage =
   | { type: 'init-error'; error: LambdaError }
   | { type: 'result'; id: string; outcome: Outcome }
   /** An uncaught exception or unhandled rejection: the environment is ended. */
-  | { type: 'fault'; error: LambdaError };
+  | { type: 'fault'; error: LambdaError }
+  /** The handler signalled its own process (process.kill(process.pid, ...), process.abort()): the environment is ended. */
+  | { type: 'signal'; signal: string };

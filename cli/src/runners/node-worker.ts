@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runtimeError, toLambdaError } from './lambda-error.js';
 import { nodeContext } from './node-context.js';
+import { containSelfSignals } from './self-signals.js';
 import type { InvokeMessage, WorkerMessage, WorkerSetup } from './node-worker-messages.js';
 import { InitError, type Outcome } from './types.js';
 
@@ -20,6 +21,9 @@ process.on('unhandledRejection', (reason) => {
   const error = toLambdaError(reason);
   post({ type: 'fault', error: { ...error, errorType: 'Runtime.UnhandledPromiseRejection', errorMessage: `${error.errorType}: ${error.errorMessage}` } });
 });
+
+// A handler signalling its own process ends this environment, not plldb and every other one.
+containSelfSignals((signal) => post({ type: 'signal', signal }));
 
 async function load(): Promise<Handler> {
   let mod: Record<string, unknown>;

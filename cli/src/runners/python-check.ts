@@ -8,9 +8,10 @@ print(sys.executable)
 print("%d.%d" % sys.version_info[:2])
 if len(sys.argv) > 1:
     try:
-        import debugpy, os
+        import debugpy, inspect, os
         where = os.path.abspath(debugpy.__file__)
         print(os.path.dirname(os.path.dirname(where) if where.endswith("__init__.py") else where))
+        print("in-process" if "in_process_debug_adapter" in inspect.signature(debugpy.listen).parameters else debugpy.__version__)
     except ImportError:
         pass
 `;
@@ -28,8 +29,10 @@ export async function checkPython(python: string, debugpy?: { host: string; port
       'install Python 3, or pass the interpreter with --python <path>',
     );
   });
-  const [executable = '', version = '', debugpyPath] = out.trim().split('\n');
+  const [executable = '', version = '', debugpyPath, adapter] = out.trim().split('\n');
   if (!version.startsWith('3.')) throw new CliError(`--python ${python} is Python ${version || '(unknown)'}, not Python 3`, 'pass a Python 3 interpreter with --python <path>');
   if (debugpy && !debugpyPath) throw new CliError(`--debugpy: debugpy is not installed for ${executable}`, `run: ${executable} -m pip install debugpy`);
+  // The executor runs debugpy's adapter inside itself, so the port ends with the environment: debugpy.listen(..., in_process_debug_adapter=True).
+  if (debugpy && adapter !== 'in-process') throw new CliError(`--debugpy: debugpy ${adapter ?? ''} for ${executable} is too old (its listen() has no in_process_debug_adapter)`, `run: ${executable} -m pip install --upgrade debugpy`);
   return { executable, version, ...(debugpy ? { debugpy: { ...debugpy, path: debugpyPath! } } : {}) };
 }

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Readable, Writable } from 'node:stream';
-import { exitError } from './exit-error.js';
+import { exitError, signalExit } from './exit-error.js';
 import { SourceSnapshot } from './source-snapshot.js';
 import type { ExecutionEnvironment, Invocation, Outcome } from './types.js';
 
@@ -60,7 +60,9 @@ export class PythonEnvironment implements ExecutionEnvironment {
   constructor(private readonly options: PythonEnvironmentOptions) {
     const { codeDir, python, debugpy } = options;
     // -u: the handler's output shows as printed; -B: no __pycache__ written into the project.
-    const args = ['-u', '-B', executorPath(), '--code', codeDir, ...(debugpy ? ['--debugpy', debugpy.address, '--debugpy-path', debugpy.path] : [])];
+    // With debugpy, no frozen standard modules (Python 3.11+), which debugpy warns may miss breakpoints; older Pythons ignore -X options they lack.
+    const debugArgs = debugpy ? ['-X', 'frozen_modules=off'] : [];
+    const args = [...debugArgs, '-u', '-B', executorPath(), '--code', codeDir, ...(debugpy ? ['--debugpy', debugpy.address, '--debugpy-path', debugpy.path] : [])];
     this.child = spawn(python, args, { cwd: codeDir, env: {}, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'] });
     const child = this.child;
     this.exited = new Promise((resolve) => child.once('close', () => resolve()));
@@ -70,7 +72,7 @@ export class PythonEnvironment implements ExecutionEnvironment {
     // A write to an executor that just died fails here; the close handler answers the invocation.
     for (const fd of [REQUEST_FD, LIFELINE_FD]) (child.stdio[fd] as Writable).on('error', () => undefined);
     child.on('error', (err) => this.end(`${python}: ${err.message}`));
-    child.on('close', (code, signal) => this.end(signal ? `signal: ${signal === 'SIGKILL' ? 'killed' : signal}` : `exit status ${code}`));
+    child.on('close', (code, signal) => this.end(signal ? signalExit(signal) : `exit status ${code}`));
   }
 
   invoke(invocation: Invocation, env: Record<string, string>): Promise<Outcome> {
