@@ -39,8 +39,9 @@ const builtinNames = new Set(builtinModules.flatMap((name) => [name, `node:${nam
 const builtinsByRequire = {
   name: 'builtins-by-require',
   setup: (b) => {
+    // Static imports only: a dynamic import() needs the named exports of a real ES module namespace.
     b.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, ({ path, kind }) =>
-      (kind === 'import-statement' || kind === 'dynamic-import') && builtinNames.has(path) ? { path: path.replace(/^node:/, ''), namespace: 'builtin-by-require' } : undefined,
+      kind === 'import-statement' && builtinNames.has(path) ? { path: path.replace(/^node:/, ''), namespace: 'builtin-by-require' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, ({ path }) => ({ contents: `module.exports = require(${JSON.stringify(`node:${path}`)});`, loader: 'js' }));
   },
