@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { loadConfig, type RuntimeConfig } from './config.js';
 import { toLambdaError } from './errors.js';
 import type { InvocationDeps } from './invocation.js';
