@@ -36,8 +36,13 @@ export async function startRuntime<Edges>(runtime: RuntimeStrategy<Edges>): Prom
     await api.postInitError(error).catch((postErr: unknown) => logger.log('ERROR', 'post_failed', { error: (postErr as Error).message }));
     process.exit(1);
   }
-  let nextSent!: () => void;
-  const edges = prepareEdges(runtime, config, new Promise<void>((resolve) => (nextSent = resolve)));
+  let nextSent = (): void => undefined;
+  const firstNextSent = new Promise<void>((resolve) => (nextSent = resolve));
+  // Provisioned concurrency initializes an environment ahead of its invocations (Lambda's defined
+  // runtime variable AWS_LAMBDA_INITIALIZATION_TYPE: on-demand or provisioned-concurrency): the
+  // edges then load during init rather than on the first invocation.
+  const aheadOfTraffic = process.env.AWS_LAMBDA_INITIALIZATION_TYPE === 'provisioned-concurrency';
+  const edges = prepareEdges(runtime, config, aheadOfTraffic ? Promise.resolve() : firstNextSent);
   const environment = forwardedEnvironment(process.env, config.forwardCredentials);
   logger.log('INFO', 'init_done', { initMs: nowMs() - performance.timeOrigin, concurrency: config.concurrency, nodeVersion: process.version, strategy: runtime.strategy });
   await runLoops({
@@ -49,14 +54,14 @@ export async function startRuntime<Edges>(runtime: RuntimeStrategy<Edges>): Prom
 }
 
 /**
- * Creates and warms the edges once the first /next is on the wire (`nextSent`): loading their
- * modules holds the event loop (Node.js 24 reads and compiles an import's whole module graph before
- * it runs anything else), so started earlier it would hold back that /next. Failing to create them
- * ends the process, as an init failure would.
+ * Creates and warms the edges once `begin` settles, on demand once the first /next is on the wire:
+ * loading their modules holds the event loop (Node.js 24 reads and compiles an import's whole module
+ * graph before it runs anything else), so started earlier it would hold back that /next. Failing to
+ * create them ends the process, as an init failure would.
  */
-function prepareEdges<Edges>(runtime: RuntimeStrategy<Edges>, config: RuntimeConfig, nextSent: Promise<void>): Promise<Edges> {
+function prepareEdges<Edges>(runtime: RuntimeStrategy<Edges>, config: RuntimeConfig, begin: Promise<void>): Promise<Edges> {
   const ready = (async () => {
-    await nextSent;
+    await begin;
     const started = nowMs();
     const edges = await runtime.createEdges(config);
     await runtime.warm?.(edges, config);

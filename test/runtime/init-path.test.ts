@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Env } from '../../protocol/index.js';
 import { BOOTSTRAP, LayerProcess, ROOT } from './support/layer-process.js';
@@ -58,6 +59,55 @@ describe.each([
     expect(layer.logs().map((l) => l.event)).not.toContain('assume_role_failed');
   });
 });
+
+describe.each([
+  ['on demand', 'on-demand', false],
+  ['with provisioned concurrency', 'provisioned-concurrency', true],
+])('the built runtime initialized %s, while the Runtime API refuses its /next', (_name, initializationType, loadsAhead) => {
+  let sts: StsEndpoint;
+  let layer: LayerProcess;
+
+  beforeAll(async () => {
+    sts = await new StsEndpoint().start();
+    layer = new LayerProcess(['/bin/false'], {
+      PATH: process.env.PATH ?? '',
+      AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${await closedPort()}`,
+      AWS_LAMBDA_INITIALIZATION_TYPE: initializationType,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIAFUNCTION',
+      AWS_SECRET_ACCESS_KEY: 'function-secret',
+      AWS_LAMBDA_FUNCTION_NAME: 'demo',
+      AWS_ENDPOINT_URL_STS: sts.url,
+      [Env.SessionId]: 'session-1',
+      [Env.ConnectionId]: 'conn-1',
+      [Env.WebSocketApiEndpoint]: 'http://127.0.0.1:9/stage',
+      [Env.DebuggerRoleArn]: 'arn:aws:iam::123456789012:role/PLLDBDebuggerRole',
+    });
+  });
+
+  afterAll(async () => {
+    await layer.stop();
+    await sts.close();
+  });
+
+  it(loadsAhead ? 'loads the AWS SDK and assumes the debugger role during init all the same' : 'loads the AWS SDK only once a /next is on the wire', async () => {
+    if (loadsAhead) {
+      await until(() => sts.calls.length === 1);
+    } else {
+      await until(() => layer.logs().filter((l) => l.event === 'next_failed').length >= 2);
+      expect(sts.calls).toHaveLength(0);
+    }
+  });
+});
+
+/** A port nothing listens on: connections to it are refused. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
