@@ -1,7 +1,7 @@
 // `npm run build`: the layer folders, the relay and the stack's handlers, the CLI (see shared/DESIGN.md).
 import { build } from 'esbuild';
 import { chmodSync, cpSync, mkdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { NODE_BINARIES, ROOT, strippedNodeBinary } from './node-binaries.mjs';
 
@@ -29,6 +29,43 @@ const localBundles = [
 const rxjsDir = dirname(createRequire(import.meta.url).resolve('rxjs/package.json'));
 const rxjsEsm = { name: 'rxjs-esm', setup: (b) => b.onResolve({ filter: /^rxjs$/ }, () => ({ path: join(rxjsDir, 'dist', 'esm', 'index.js') })) };
 
+/**
+ * Node.js builtins imported by an ES module are loaded through `require` instead: an `import` of a
+ * builtin builds its ES module facade by reading every export, which runs the lazy getters (on
+ * Node.js 24, `node:http` then loads its bundled undici, about 80 ms; `node:crypto` its Web Crypto).
+ * `require` returns the module object, whose getters run only when used.
+ */
+const builtinNames = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup: (b) => {
+    // Static imports only: a dynamic import() needs the named exports of a real ES module namespace.
+    b.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, ({ path, kind }) =>
+      kind === 'import-statement' && builtinNames.has(path) ? { path: path.replace(/^node:/, ''), namespace: 'builtin-by-require' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, ({ path }) => ({ contents: `module.exports = require(${JSON.stringify(`node:${path}`)});`, loader: 'js' }));
+  },
+};
+
+/**
+ * PLLDB's own modules do nothing when imported (no top-level calls; main.ts, the entry, aside):
+ * saying so lets esbuild leave out of the init path every module it does not use, such as those
+ * the protocol's index re-exports, and the Node.js builtins they load.
+ */
+const ownDirs = ['protocol', 'runtime/src'].map((dir) => `${join(ROOT, dir)}/`);
+const isOwn = (path) => ownDirs.some((dir) => path.startsWith(dir));
+const resolving = Symbol('own-code-without-side-effects');
+const ownCodeWithoutSideEffects = {
+  name: 'own-code-without-side-effects',
+  setup: (b) => {
+    b.onResolve({ filter: /^\./ }, async ({ path, importer, kind, resolveDir, pluginData }) => {
+      if (pluginData === resolving || !isOwn(importer)) return undefined;
+      const resolved = await b.resolve(path, { importer, kind, resolveDir, pluginData: resolving });
+      return resolved.errors.length === 0 && isOwn(resolved.path) ? { path: resolved.path, sideEffects: false } : undefined;
+    });
+  },
+};
+
 const banner = { js: "import { createRequire as __plldbCreateRequire } from 'node:module'; const require = __plldbCreateRequire(import.meta.url);" };
 
 /**
@@ -48,7 +85,11 @@ const runtimeBundle = {
   target,
   banner,
   legalComments: 'none',
-  plugins: [rxjsEsm],
+  plugins: [rxjsEsm, builtinsByRequire, ownCodeWithoutSideEffects],
+  // Code the runtime's clients never run, left out of the layer (about 15 KB zipped): the SDK's
+  // browser user-agent parser (the clients use the Node.js one) and its event-stream support
+  // (none of DynamoDB, SQS, STS and the API Gateway Management API has an event-stream operation).
+  external: ['bowser', '@smithy/core/event-streams'],
   logLevel: 'warning',
 };
 

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { SANDBOX_LAYERS } from '../../sandbox/index.js';
 import { preciseNow } from '../../sandbox/common/clock.js';
@@ -112,7 +112,7 @@ function vmRssMb(pid: number): number {
 export interface Sizes {
   /** Bytes: `plldb/runtime.mjs` and the chunks it loads on first use. */
   runtimeBundle: number;
-  /** Bytes of `plldb/runtime.mjs` alone: what start-up parses. */
+  /** Bytes of `plldb/runtime.mjs` and the chunks it imports statically: what start-up loads. */
   runtimeEntry: number;
   baselineBundle: number;
   /** Each layer folder zipped with `zip -r -9`, bytes; the standalone ones only when asked for. */
@@ -140,7 +140,7 @@ export async function measureSizes(baselineBundle: string, standalone: boolean):
     ]);
     return {
       runtimeBundle: treeBytes(join(PACKAGE_ROOT, SANDBOX_LAYERS.node.dir, 'plldb'), (name) => name.endsWith('.mjs')),
-      runtimeEntry: statSync(join(PACKAGE_ROOT, SANDBOX_LAYERS.node.dir, 'plldb', 'runtime.mjs')).size,
+      runtimeEntry: initPathBytes(join(PACKAGE_ROOT, SANDBOX_LAYERS.node.dir, 'plldb', 'runtime.mjs')),
       baselineBundle: statSync(baselineBundle).size,
       nodeLayerZip,
       standaloneX8664Bytes: treeBytes(join(PACKAGE_ROOT, SANDBOX_LAYERS.standaloneX8664.dir), () => true),
@@ -151,6 +151,18 @@ export async function measureSizes(baselineBundle: string, standalone: boolean):
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** Bytes of a bundle file and of the chunks it imports statically (`import … from "./…"`, `import "./…"`), transitively. */
+export function initPathBytes(entry: string): number {
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const [, spec] of readFileSync(file, 'utf8').matchAll(/\b(?:from|import)\s*"(\.{1,2}\/[^"]+)"/g)) visit(join(dirname(file), spec as string));
+  };
+  visit(entry);
+  return [...seen].reduce((sum, file) => sum + statSync(file).size, 0);
 }
 
 /** Bytes of the files under `dir` whose names `counts` accepts. */

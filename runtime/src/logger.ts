@@ -1,5 +1,3 @@
-import { performance } from 'node:perf_hooks';
-
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 export type LogFields = Record<string, string | number | boolean | undefined>;
 
@@ -8,7 +6,10 @@ export interface Logger {
   log(level: LogLevel, event: string, fields?: LogFields): void;
 }
 
-/** Epoch milliseconds with sub-millisecond precision, comparable across processes (the benchmark uses it). */
+/**
+ * Epoch milliseconds with sub-millisecond precision, comparable across processes (the benchmark uses it).
+ * The global `performance`: importing `node:perf_hooks` would load the rest of that module at start-up.
+ */
 export function nowMs(): number {
   return performance.timeOrigin + performance.now();
 }

@@ -2,10 +2,8 @@ import { gzipSync } from 'node:zlib';
 import {
   Attr,
   DYNAMODB_ITEM_LIMIT_BYTES,
-  REDACTED,
   Status,
   WEBSOCKET_MESSAGE_LIMIT_BYTES,
-  isCredentialVariable,
   itemSize,
   type DebuggerRequestMessage,
   type InvocationContextData,
@@ -21,16 +19,6 @@ export interface Invocation {
   /** The event exactly as the Runtime API sent it. */
   body: string;
   context: InvocationContextData;
-}
-
-/** The function's environment as forwarded to the debugger: credentials redacted unless forwarding is on. */
-export function forwardedEnvironment(env: Record<string, string | undefined>, forwardCredentials: boolean): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined) continue;
-    out[name] = !forwardCredentials && isCredentialVariable(name) ? REDACTED : value;
-  }
-  return out;
 }
 
 /** The `Request` JSON: the event is spliced in as sent, so the debugger gets it byte for byte. */

@@ -1,11 +1,10 @@
-import { performance } from 'node:perf_hooks';
 import { loadConfig, type RuntimeConfig } from './config.js';
 import { toLambdaError } from './errors.js';
 import type { InvocationDeps } from './invocation.js';
 import { stdoutLogger as logger, nowMs } from './logger.js';
 import { runLoops } from './loop.js';
 import { restoreHeldEnvironment } from './held-environment.js';
-import { forwardedEnvironment } from './request.js';
+import { forwardedEnvironment } from './forwarded-environment.js';
 import { RuntimeApiClient, type NextInvocation } from './runtime-api/client.js';
 
 /** What differs between runtimes built on this init and loop: the AWS edges and the invocation. */
@@ -37,21 +36,33 @@ export async function startRuntime<Edges>(runtime: RuntimeStrategy<Edges>): Prom
     await api.postInitError(error).catch((postErr: unknown) => logger.log('ERROR', 'post_failed', { error: (postErr as Error).message }));
     process.exit(1);
   }
-  const edges = prepareEdges(runtime, config);
+  let nextSent = (): void => undefined;
+  const firstNextSent = new Promise<void>((resolve) => (nextSent = resolve));
+  // Provisioned concurrency initializes an environment ahead of its invocations (Lambda's defined
+  // runtime variable AWS_LAMBDA_INITIALIZATION_TYPE: on-demand or provisioned-concurrency): the
+  // edges then load during init rather than on the first invocation.
+  const aheadOfTraffic = process.env.AWS_LAMBDA_INITIALIZATION_TYPE === 'provisioned-concurrency';
+  const edges = prepareEdges(runtime, config, aheadOfTraffic ? Promise.resolve() : firstNextSent);
   const environment = forwardedEnvironment(process.env, config.forwardCredentials);
   logger.log('INFO', 'init_done', { initMs: nowMs() - performance.timeOrigin, concurrency: config.concurrency, nodeVersion: process.version, strategy: runtime.strategy });
   await runLoops({
-    next: () => api.next(),
+    next: () => api.next(nextSent),
     handle: async (invocation) => runtime.handle(invocation, { config, api, edges: await edges, logger, environment }),
     logger,
     concurrency: config.concurrency,
   });
 }
 
-/** Creates and warms the edges; failing to create them ends the process, as an init failure would. */
-function prepareEdges<Edges>(runtime: RuntimeStrategy<Edges>, config: RuntimeConfig): Promise<Edges> {
-  const started = nowMs();
+/**
+ * Creates and warms the edges once `begin` settles, on demand once the first /next is on the wire:
+ * loading their modules holds the event loop (Node.js 24 reads and compiles an import's whole module
+ * graph before it runs anything else), so started earlier it would hold back that /next. Failing to
+ * create them ends the process, as an init failure would.
+ */
+function prepareEdges<Edges>(runtime: RuntimeStrategy<Edges>, config: RuntimeConfig, begin: Promise<void>): Promise<Edges> {
   const ready = (async () => {
+    await begin;
+    const started = nowMs();
     const edges = await runtime.createEdges(config);
     await runtime.warm?.(edges, config);
     logger.log('INFO', 'edges_ready', { ms: nowMs() - started });

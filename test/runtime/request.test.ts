@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { Attr, DYNAMODB_ITEM_LIMIT_BYTES, REDACTED, WEBSOCKET_MESSAGE_LIMIT_BYTES, itemSize, queueNameFor, readRequestJson } from '../../protocol/index.js';
 import { loadConfig } from '../../runtime/src/config.js';
 import { PlldbError } from '../../runtime/src/errors.js';
-import { debuggerMessage, forwardedEnvironment, requestItem, type Invocation } from '../../runtime/src/request.js';
+import { forwardedEnvironment } from '../../runtime/src/forwarded-environment.js';
+import { debuggerMessage, requestItem, type Invocation } from '../../runtime/src/request.js';
 
 const config = loadConfig({
   AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',

@@ -35,8 +35,9 @@ export class RuntimeApiClient {
     this.port = Number(port);
   }
 
-  async next(): Promise<NextInvocation> {
-    const res = await this.request('GET', `${BASE}/invocation/next`, 200);
+  /** `onSent` runs once the request is handed to the socket: the wait for an invocation has begun. */
+  async next(onSent?: () => void): Promise<NextInvocation> {
+    const res = await this.request('GET', `${BASE}/invocation/next`, 200, undefined, {}, onSent);
     const requestId = res.headers['lambda-runtime-aws-request-id'];
     if (typeof requestId !== 'string' || requestId === '') {
       throw new RuntimeApiError(res.status, `${BASE}/invocation/next`, 'no Lambda-Runtime-Aws-Request-Id header');
@@ -60,7 +61,7 @@ export class RuntimeApiClient {
     this.agent.destroy();
   }
 
-  private request(method: string, path: string, expected: number, body?: string, headers: Record<string, string> = {}) {
+  private request(method: string, path: string, expected: number, body?: string, headers: Record<string, string> = {}, onSent?: () => void) {
     return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(body, 'utf8');
       const req = http.request(
@@ -78,6 +79,7 @@ export class RuntimeApiClient {
         },
       );
       req.on('error', reject);
+      if (onSent) req.once('finish', onSent);
       req.end(payload);
     });
   }

@@ -3,6 +3,8 @@ import { startServer, type TestServer } from './http.js';
 /** A minimal STS (query protocol): AssumeRole answers fixed credentials valid for an hour. */
 export class StsEndpoint {
   readonly calls: URLSearchParams[] = [];
+  /** When each call arrived (Date.now()). */
+  readonly callAt: number[] = [];
   /** While set, AssumeRole answers only once this settles (a slow STS). */
   hold: Promise<void> | undefined;
   private server?: TestServer;
@@ -15,6 +17,7 @@ export class StsEndpoint {
     this.server = await startServer(async (_req, body, res) => {
       const params = new URLSearchParams(body);
       this.calls.push(params);
+      this.callAt.push(Date.now());
       await this.hold;
       const expiration = new Date(Date.now() + 3600_000).toISOString();
       const xml = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIAROLE</AccessKeyId><SecretAccessKey>role-secret</SecretAccessKey><SessionToken>role-token</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROA:${params.get('RoleSessionName')}</AssumedRoleId><Arn>${params.get('RoleArn')}</Arn></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></AssumeRoleResponse>`;
