@@ -51,9 +51,17 @@ export async function handleInvocation(next: NextInvocation, deps: InvocationDep
     // The session's current connection, which may differ from DEBUGGER_CONNECTION_ID after plldb debug reconnected.
     const connectionId = edges.connection.id;
     const item = requestItem({ ...config, connectionId }, inv, deps.environment, queueName, Date.now());
-    queueUrl = createQueue(deps, requestId, queueName);
-    await beforeDeadline(setup, inv, received, config.timeoutHint, () => reaching('DynamoDB', () => edges.store.put(item, setup)));
+    // The write is on the notification's path, the queue beside it: the write's request goes first.
+    const written = beforeDeadline(setup, inv, received, config.timeoutHint, () => reaching('DynamoDB', () => edges.store.put(item, setup)));
+    let queueExists = false;
+    queueUrl = createQueue(deps, requestId, queueName).then((url) => {
+      queueExists = url !== undefined;
+      return url;
+    });
+    await written;
     logger.log('INFO', 'item_written', { requestId, ms: nowMs() - received });
+    // Every answer to a notification sent once the queue exists reaches the queue.
+    const queueBeforeNotify = queueExists;
     await beforeDeadline(setup, inv, received, config.timeoutHint, () => notify(deps, inv, connectionId, setup));
     const result = await firstValueFrom(
       waitForAnswer({
@@ -64,6 +72,7 @@ export async function handleInvocation(next: NextInvocation, deps: InvocationDep
         sources: {
           readAnswer: async (signal) => answerIn(await edges.store.get(requestId, signal)),
           queueUrl,
+          queueBeforeNotify,
           receive: (url, signal) => edges.queues.receive(url, signal),
           answerSenderIds: config.answerSenderIds,
         },
