@@ -60,7 +60,7 @@ export async function handleInvocation(next: NextInvocation, deps: InvocationDep
     });
     await written;
     logger.log('INFO', 'item_written', { requestId, ms: nowMs() - received });
-    // Every answer to a notification sent once the queue exists reaches the queue.
+    // Answers to a notification sent once the queue exists are sent to that queue: the wait need not read the item at once.
     const queueBeforeNotify = queueExists;
     await beforeDeadline(setup, inv, received, config.timeoutHint, () => notify(deps, inv, connectionId, setup));
     const result = await firstValueFrom(

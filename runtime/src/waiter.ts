@@ -16,8 +16,9 @@ export interface AnswerSources {
   /** The invocation's queue URL; undefined when CreateQueue failed (already logged). */
   queueUrl: Promise<string | undefined>;
   /**
-   * The queue existed before the debugger was notified: every answer the route stores is sent to
-   * a queue that exists, so nothing can be waiting in the item alone when the wait starts.
+   * The queue existed before the debugger was notified: the route sends every answer it stores to
+   * a queue that exists, so no answer can be in the item alone when the wait starts (one whose
+   * send failed all the same comes through the relay or the safety-net poll).
    */
   queueBeforeNotify?: boolean;
   /** One long poll of the queue: the messages and their senders. */
