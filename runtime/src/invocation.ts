@@ -82,8 +82,7 @@ export async function handleInvocation(next: NextInvocation, deps: InvocationDep
       logger.log('INFO', 'debugger_disconnected_passthrough', { requestId, ms: nowMs() - received });
       await deps.onGone(next);
     } else if (result.kind === 'answer') {
-      logger.log('INFO', 'answer_received', { requestId, via: result.via, ms: nowMs() - received });
-      delivered = await deliver(deps, requestId, result.answer, result.via);
+      delivered = await deliver(deps, requestId, result.answer, result.via, nowMs() - received);
     } else {
       delivered = await timedOut(deps, inv, received);
     }
@@ -157,7 +156,8 @@ async function notify(deps: InvocationDeps, inv: Invocation, connectionId: strin
   logger.log('INFO', 'debugger_notified', { requestId: inv.requestId });
 }
 
-async function deliver(deps: InvocationDeps, requestId: string, answer: Answer, via: DeliveredViaValue): Promise<DeliveredViaValue | undefined> {
+/** Posts the answer; `receivedMs` (the time the wait took) is logged as answer_received once the caller has it, off its path. */
+async function deliver(deps: InvocationDeps, requestId: string, answer: Answer, via: DeliveredViaValue, receivedMs?: number): Promise<DeliveredViaValue | undefined> {
   const posted = await post(deps, requestId, async () => {
     if (answer.kind === 'error') return deps.api.postError(requestId, answer.error);
     try {
@@ -171,6 +171,7 @@ async function deliver(deps: InvocationDeps, requestId: string, answer: Answer, 
       });
     }
   });
+  if (receivedMs !== undefined) deps.logger.log('INFO', 'answer_received', { requestId, via, ms: receivedMs });
   if (!posted) return undefined;
   deps.logger.log('INFO', 'answer_posted', { requestId, via, kind: answer.kind });
   return via;
