@@ -172,7 +172,11 @@ export class Sandbox {
       get running() {
         return !conditions.streamPaused;
       },
-      whenIdle: () => mapping.whenIdle(),
+      // A write's stream record is appended just after the write answers: wait for those first.
+      whenIdle: async () => {
+        await dynamodb.captured();
+        await mapping.whenIdle();
+      },
       stats: mapping.stats,
     };
     this.fastPath = {

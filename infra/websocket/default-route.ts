@@ -31,8 +31,15 @@ interface Decision {
  */
 export async function handleDefaultRoute(deps: DefaultRouteDeps, input: DefaultRouteInput): Promise<ApiReply> {
   const { reply, forwarding } = await decide(deps, input);
-  await Promise.all([forwarding, replyTo(deps, input.connectionId, reply)]);
+  // The SDK signs and writes the SendMessage in promise callbacks: starting the reply on the next
+  // turn of the event loop keeps its signing and serializing from interleaving with the send's.
+  const replied = forwarding === undefined ? replyTo(deps, input.connectionId, reply) : nextTurn().then(() => replyTo(deps, input.connectionId, reply));
+  await Promise.all([forwarding, replied]);
   return reply;
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 async function replyTo(deps: DefaultRouteDeps, connectionId: string, reply: ApiReply): Promise<void> {

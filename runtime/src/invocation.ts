@@ -51,9 +51,17 @@ export async function handleInvocation(next: NextInvocation, deps: InvocationDep
     // The session's current connection, which may differ from DEBUGGER_CONNECTION_ID after plldb debug reconnected.
     const connectionId = edges.connection.id;
     const item = requestItem({ ...config, connectionId }, inv, deps.environment, queueName, Date.now());
-    queueUrl = createQueue(deps, requestId, queueName);
-    await beforeDeadline(setup, inv, received, config.timeoutHint, () => reaching('DynamoDB', () => edges.store.put(item, setup)));
+    // The write is on the notification's path, the queue beside it: the write's request goes first.
+    const written = beforeDeadline(setup, inv, received, config.timeoutHint, () => reaching('DynamoDB', () => edges.store.put(item, setup)));
+    let queueExists = false;
+    queueUrl = createQueue(deps, requestId, queueName).then((url) => {
+      queueExists = url !== undefined;
+      return url;
+    });
+    await written;
     logger.log('INFO', 'item_written', { requestId, ms: nowMs() - received });
+    // Answers to a notification sent once the queue exists are sent to that queue: the wait need not read the item at once.
+    const queueBeforeNotify = queueExists;
     await beforeDeadline(setup, inv, received, config.timeoutHint, () => notify(deps, inv, connectionId, setup));
     const result = await firstValueFrom(
       waitForAnswer({
@@ -64,6 +72,7 @@ export async function handleInvocation(next: NextInvocation, deps: InvocationDep
         sources: {
           readAnswer: async (signal) => answerIn(await edges.store.get(requestId, signal)),
           queueUrl,
+          queueBeforeNotify,
           receive: (url, signal) => edges.queues.receive(url, signal),
           answerSenderIds: config.answerSenderIds,
         },
@@ -73,8 +82,7 @@ export async function handleInvocation(next: NextInvocation, deps: InvocationDep
       logger.log('INFO', 'debugger_disconnected_passthrough', { requestId, ms: nowMs() - received });
       await deps.onGone(next);
     } else if (result.kind === 'answer') {
-      logger.log('INFO', 'answer_received', { requestId, via: result.via, ms: nowMs() - received });
-      delivered = await deliver(deps, requestId, result.answer, result.via);
+      delivered = await deliver(deps, requestId, result.answer, result.via, nowMs() - received);
     } else {
       delivered = await timedOut(deps, inv, received);
     }
@@ -148,7 +156,8 @@ async function notify(deps: InvocationDeps, inv: Invocation, connectionId: strin
   logger.log('INFO', 'debugger_notified', { requestId: inv.requestId });
 }
 
-async function deliver(deps: InvocationDeps, requestId: string, answer: Answer, via: DeliveredViaValue): Promise<DeliveredViaValue | undefined> {
+/** Posts the answer; `receivedMs` (the time the wait took) is logged as answer_received once the caller has it, off its path. */
+async function deliver(deps: InvocationDeps, requestId: string, answer: Answer, via: DeliveredViaValue, receivedMs?: number): Promise<DeliveredViaValue | undefined> {
   const posted = await post(deps, requestId, async () => {
     if (answer.kind === 'error') return deps.api.postError(requestId, answer.error);
     try {
@@ -162,6 +171,7 @@ async function deliver(deps: InvocationDeps, requestId: string, answer: Answer, 
       });
     }
   });
+  if (receivedMs !== undefined) deps.logger.log('INFO', 'answer_received', { requestId, via, ms: receivedMs });
   if (!posted) return undefined;
   deps.logger.log('INFO', 'answer_posted', { requestId, via, kind: answer.kind });
   return via;

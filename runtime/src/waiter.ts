@@ -15,6 +15,12 @@ export interface AnswerSources {
   readAnswer(signal: AbortSignal): Promise<Answer | undefined>;
   /** The invocation's queue URL; undefined when CreateQueue failed (already logged). */
   queueUrl: Promise<string | undefined>;
+  /**
+   * The queue existed before the debugger was notified: the route sends every answer it stores to
+   * a queue that exists, so no answer can be in the item alone when the wait starts (one whose
+   * send failed all the same comes through the relay or the safety-net poll).
+   */
+  queueBeforeNotify?: boolean;
   /** One long poll of the queue: the messages and their senders. */
   receive(queueUrl: string, signal: AbortSignal): Promise<ReceivedMessage[]>;
   /**
@@ -59,7 +65,8 @@ interface QueueState {
 /**
  * Consistent GetItem. While the queue's long-poll listens, only every `withQueueMs` (a safety net
  * for answers that never reach the queue); otherwise every `fastMs` while the invocation is young,
- * then backing off to `maxMs`.
+ * then backing off to `maxMs`. The first read is at once, unless the queue existed before the
+ * debugger was notified: then it waits while the queue listens, up to `withQueueMs`.
  */
 function pollArm(sources: AnswerSources, tuning: PollTuning, queue: QueueState, onError: (err: unknown) => void): Observable<Answer> {
   return defer(() => {
@@ -70,12 +77,18 @@ function pollArm(sources: AnswerSources, tuning: PollTuning, queue: QueueState, 
       if (Date.now() - started >= tuning.fastForMs) delay = Math.min(tuning.maxMs, delay * 2);
       return delay;
     };
-    return abortable((signal) => sources.readAnswer(signal)).pipe(
+    const reads = abortable((signal) => sources.readAnswer(signal)).pipe(
       catchError((err) => {
         onError(err);
         return of(undefined);
       }),
       repeat({ delay: () => timer(nextDelay()) }),
+    );
+    // Checked every fastMs: a queue that stops listening (the SQS arm failed) brings the first read forward.
+    const safetyNetDue = () => !queue.listening || Date.now() - started >= tuning.withQueueMs;
+    const firstRead = sources.queueBeforeNotify ? timer(tuning.fastMs, tuning.fastMs).pipe(filter(safetyNetDue), take(1)) : of(0);
+    return firstRead.pipe(
+      concatMap(() => reads),
       filter((a): a is Answer => a !== undefined),
     );
   });

@@ -8,6 +8,8 @@ import { accessKeyOf } from '../common/sigv4.js';
 import type { DynamoDbThrottleKind, SandboxConditions } from '../latency.js';
 import { resolveServiceOptions, type ServiceOptions } from '../common/service-options.js';
 import { DynaliteClient, type RawResponse } from './dynalite-client.js';
+import { ItemImages } from './item-images.js';
+import { oldImageRequest, takeOldImage } from './old-image.js';
 import { KeyLocks } from './key-locks.js';
 import { StreamLog } from './stream-log.js';
 import { changeRecord, keyOf, type StreamViewType, type WireItem } from './stream-record.js';
@@ -32,6 +34,11 @@ type Input = Record<string, unknown>;
 /** Operations the throttle switch applies to (the item operations, not table management). */
 const ITEM_OPERATIONS = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchGetItem', 'BatchWriteItem', 'TransactGetItems', 'TransactWriteItems']);
 
+/** Operations that change no item (the front's known item images stay true). */
+const READ_ONLY_OPERATIONS = new Set(['GetItem', 'BatchGetItem', 'TransactGetItems', 'Query', 'Scan', 'DescribeTable', 'ListTables', 'DescribeTimeToLive', 'ListTagsOfResource', 'DescribeLimits', 'DescribeEndpoints']);
+/** The writes the front captures for the stream (and whose after images it keeps). */
+const CAPTURED_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
+
 /** Headers of dynalite's response that describe its connection, not the answer. */
 const HOP_HEADERS = new Set(['content-length', 'connection', 'keep-alive', 'transfer-encoding']);
 
@@ -46,8 +53,10 @@ const THROTTLE_ERRORS: Record<DynamoDbThrottleKind, { __type: string; message: s
 /**
  * DynamoDB: dynalite (in-process) does the table semantics; this front forwards every request to
  * it and captures each successful write as a DynamoDB Streams record. Writes to the same key are
- * serialized here, and the item is read (consistently) just before and after the write, so each
- * record's images are exactly that write's before and after.
+ * serialized here, and each record's images are exactly that write's before and after: the item is
+ * read (consistently) after the write, still under the key's lock, and that image is the next
+ * write's before image. When the front does not know it yet, a PutItem or DeleteItem hands it back
+ * itself (ALL_OLD); other writes read the item first.
  */
 export class DynamoDbService {
   readonly conditions: SandboxConditions;
@@ -55,6 +64,9 @@ export class DynamoDbService {
   private readonly backend: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   private dynalite: DynaliteClient | undefined;
   private readonly locks = new KeyLocks();
+  private readonly images = new ItemImages();
+  private readonly captures = new Set<Promise<void>>();
+  private captureFailure: Error | undefined;
   private readonly streams = new Map<string, TableStream>();
   private readonly logs = new Map<string, StreamLog>();
   private readonly keySchemas = new Map<string, string[]>();
@@ -108,6 +120,12 @@ export class DynamoDbService {
     return log;
   }
 
+  /** Resolves once every write answered so far has its stream record (recorded just after the write answers). */
+  async captured(): Promise<void> {
+    await Promise.allSettled([...this.captures]);
+    if (this.captureFailure) throw this.captureFailure;
+  }
+
   /** The table's current stream ARN, when its stream is enabled. */
   streamArn(tableName: string): string | undefined {
     return this.streams.get(tableName)?.arn;
@@ -124,8 +142,12 @@ export class DynamoDbService {
       return;
     }
     const input = parseJson(raw);
-    const forward = (): Promise<RawResponse> => this.client().forward(req.headers, raw);
+    // Anything else may change items behind the front's back (transactions, PartiQL, table changes).
+    const uncaptured = !READ_ONLY_OPERATIONS.has(operation) && !CAPTURED_WRITES.has(operation);
+    if (uncaptured) this.images.clear();
+    const forward = (body: Buffer = raw): Promise<RawResponse> => this.client().forward(req.headers, body);
     let response = input ? await this.capture(operation, input, forward) : await forward();
+    if (uncaptured) this.images.clear();
     if (input && response.status === 200) response = this.trackTables(operation, input, response);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(response.headers)) {
@@ -134,23 +156,55 @@ export class DynamoDbService {
     send(res, response.status, headers, response.body);
   }
 
-  /** Runs a write under its keys' locks, reading each item before and after to record the change. */
-  private async capture(operation: string, input: Input, forward: () => Promise<RawResponse>): Promise<RawResponse> {
+  /**
+   * Runs a write under its keys' locks and records the change. The caller gets the write's answer
+   * as soon as dynalite gives it, as DynamoDB answers before its stream captures the change: the
+   * after image is read once the answer is out, and the keys stay locked until it is recorded.
+   */
+  private async capture(operation: string, input: Input, forward: (body?: Buffer) => Promise<RawResponse>): Promise<RawResponse> {
     const targets = await this.writeTargets(operation, input);
     if (targets.length === 0) return forward();
-    return this.locks.run(
-      targets.map((t) => `${t.table}\u0000${JSON.stringify(t.key)}`),
-      async () => {
+    const keys = targets.map((t) => `${t.table}\u0000${JSON.stringify(t.key)}`);
+    return new Promise<RawResponse>((answer, fail) => {
+      let answered = false;
+      const recording = this.locks.run(keys, async () => {
+        const known = this.images.all(keys);
+        const asking = known ? undefined : oldImageRequest(operation, input);
         // A key dynalite cannot read (wrong type, ...) makes the write fail too: let dynalite say why.
-        const before = await this.readItems(targets);
-        const response = await forward();
-        if (!before || response.status !== 200) return response;
+        let before = known ?? (asking ? undefined : await this.readItems(targets));
+        let response = await forward(asking?.body).catch((err: unknown) => {
+          this.images.forget(keys);
+          throw err;
+        });
+        if (asking && response.status === 200) {
+          const taken = takeOldImage(asking, response);
+          response = taken.response;
+          before = [taken.image];
+        }
+        answered = true;
+        answer(response);
+        if (!before || response.status >= 500) return this.images.forget(keys);
+        // A refused write (condition, validation) changed nothing: the before images still hold.
+        if (response.status !== 200) return keys.forEach((key, i) => this.images.set(key, before[i]));
         const after = await this.readItems(targets);
-        if (!after) throw new Error(`sandbox DynamoDB could not read back ${JSON.stringify(targets)} after a successful write`);
-        targets.forEach((target, i) => this.record(target, before[i], after[i]));
-        return response;
-      },
-    );
+        if (!after) {
+          this.images.forget(keys);
+          throw new Error(`sandbox DynamoDB could not read back ${JSON.stringify(targets)} after a successful write`);
+        }
+        targets.forEach((target, i) => {
+          this.images.set(keys[i] as string, after[i]);
+          this.record(target, before[i], after[i]);
+        });
+      });
+      const settled = recording.catch((err: unknown) => {
+        // Before the answer the caller gets the error; after it, only captured() can tell.
+        if (answered) this.captureFailure ??= err as Error;
+        else fail(err);
+      });
+      this.captures.add(settled);
+      void settled.finally(() => this.captures.delete(settled));
+      this.track(settled);
+    });
   }
 
   /** The items a write touches, in tables whose stream is on. */

@@ -31,6 +31,8 @@ function setup(env: Record<string, string> = {}) {
     DEBUGGER_CONNECTION_ID: 'conn-1',
     DEBUGGER_WEBSOCKET_API_ENDPOINT: 'https://abc.execute-api.us-east-1.amazonaws.com/prod',
     PLLDB_DEADLINE_MARGIN_MS: '100',
+    // The mocked queue listens and never answers: the item is read only by the safety-net poll.
+    PLLDB_POLL_WITH_QUEUE_MS: '50',
     AWS_REGION: 'us-east-1',
     ...env,
   });

@@ -242,6 +242,30 @@ describe('waitForAnswer', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 
+  it('does not read the item while a queue that existed before the notification listens, only as the safety net', async () => {
+    const fake = fakeSources();
+    fake.sources.queueBeforeNotify = true;
+    const run = collect(fake.sources, recordingLogger().logger);
+    await jest.advanceTimersByTimeAsync(1999);
+    expect(fake.reads()).toBe(0);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(fake.reads()).toBe(1);
+    fake.deliver(encodeQueueMessage({ type: 'answer', requestId: 'req-x', answer: OK }));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(run.results).toEqual([{ kind: 'answer', answer: OK, via: DeliveredVia.Sqs }]);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('reads the item soon after all when that queue cannot be listened to', async () => {
+    const fake = fakeSources({ itemAnsweredAt: 0 });
+    fake.sources.queueBeforeNotify = true;
+    fake.sources.receive = () => Promise.reject(new Error('AccessDenied'));
+    const run = collect(fake.sources, recordingLogger().logger);
+    await jest.advanceTimersByTimeAsync(100);
+    expect(run.results).toEqual([{ kind: 'answer', answer: OK, via: DeliveredVia.Poll }]);
+    expect(fake.reads()).toBe(1);
+  });
+
   it('keeps polling fast while the queue does not exist yet', async () => {
     const fake = fakeSources();
     fake.sources.receive = (url) => Promise.reject(new QueueMissingError(url));

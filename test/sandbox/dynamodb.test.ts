@@ -23,7 +23,11 @@ describe('sandbox DynamoDB with streams (real SDK v3 client)', () => {
   const service = new DynamoDbService({ conditions });
   let ddb: DynamoDBClient;
   const table = 'PLLDBDebugger';
-  const records = () => service.stream(table).records();
+  // Records are appended just after each write answers (as DynamoDB Streams captures after the write).
+  const records = async () => {
+    await service.captured();
+    return service.stream(table).records();
+  };
 
   beforeAll(async () => {
     await service.start();
@@ -45,7 +49,7 @@ describe('sandbox DynamoDB with streams (real SDK v3 client)', () => {
   });
 
   it('records INSERT, MODIFY and REMOVE with the shape Lambda delivers, and nothing for no-ops', async () => {
-    const start = records().length;
+    const start = (await records()).length;
     const key = { RequestId: { S: 'r1' } };
     await ddb.send(new PutItemCommand({ TableName: table, Item: { ...key, SessionId: { S: 's' }, ConnectionId: { S: 'c' }, Status: { S: 'PENDING' } } }));
     await ddb.send(
@@ -64,7 +68,7 @@ describe('sandbox DynamoDB with streams (real SDK v3 client)', () => {
     await ddb.send(new DeleteItemCommand({ TableName: table, Key: key }));
     await ddb.send(new DeleteItemCommand({ TableName: table, Key: key }));
 
-    const [insert, modify, remove, ...rest] = records().slice(start);
+    const [insert, modify, remove, ...rest] = (await records()).slice(start);
     expect(rest).toEqual([]);
     expect(insert).toEqual({
       eventID: expect.stringMatching(/^[0-9a-f]{32}$/),
@@ -94,23 +98,38 @@ describe('sandbox DynamoDB with streams (real SDK v3 client)', () => {
   });
 
   it('gives concurrent writes to one key each their own exact before and after', async () => {
-    const start = records().length;
+    const start = (await records()).length;
     const key = { RequestId: { S: 'counter' } };
     await Promise.all(
       Array.from({ length: 10 }, () =>
         ddb.send(new UpdateItemCommand({ TableName: table, Key: key, UpdateExpression: 'ADD N :one', ExpressionAttributeValues: { ':one': { N: '1' } } })),
       ),
     );
-    const changes = records()
+    const changes = (await records())
       .slice(start)
       .map((r) => [r.dynamodb.OldImage?.N?.N ?? null, r.dynamodb.NewImage?.N?.N]);
     expect(changes).toEqual(Array.from({ length: 10 }, (_, i) => [i === 0 ? null : String(i), String(i + 1)]));
   });
 
+  it('records the exact before image of items it has not seen written, and answers as the caller asked', async () => {
+    const key = { RequestId: { S: 'unseen' } };
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { ...key, Status: { S: 'PENDING' } } }));
+    // Any operation outside the captured writes makes the front forget what it knew of the items.
+    await ddb.send(new CreateTableCommand({ TableName: 'Forget', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }));
+    const start = (await records()).length;
+    const put = await ddb.send(new PutItemCommand({ TableName: table, Item: { ...key, Status: { S: 'RESPONDED' } } }));
+    expect(put.Attributes).toBeUndefined();
+    const removed = await ddb.send(new DeleteItemCommand({ TableName: table, Key: key, ReturnValues: 'ALL_OLD' }));
+    expect(removed.Attributes).toEqual({ ...key, Status: { S: 'RESPONDED' } });
+    const [modify, remove] = (await records()).slice(start);
+    expect([modify?.eventName, modify?.dynamodb.OldImage?.Status, modify?.dynamodb.NewImage?.Status]).toEqual(['MODIFY', { S: 'PENDING' }, { S: 'RESPONDED' }]);
+    expect([remove?.eventName, remove?.dynamodb.OldImage?.Status]).toEqual(['REMOVE', { S: 'RESPONDED' }]);
+  });
+
   it('lets dynalite refuse an invalid key (no record, no server error)', async () => {
-    const start = records().length;
+    const start = (await records()).length;
     await expect(ddb.send(new PutItemCommand({ TableName: table, Item: { RequestId: { N: '1' } } }))).rejects.toMatchObject({ name: 'ValidationException' });
-    expect(records().length).toBe(start);
+    expect((await records()).length).toBe(start);
   });
 
   it('records each item of a BatchWriteItem and honours the view type of other tables', async () => {
@@ -128,6 +147,7 @@ describe('sandbox DynamoDB with streams (real SDK v3 client)', () => {
         RequestItems: { KeysOnly: [{ PutRequest: { Item: { pk: { S: 'a' }, v: { B: Buffer.from([0, 255]) } } } }, { PutRequest: { Item: { pk: { S: 'b' } } } }] },
       }),
     );
+    await service.captured();
     const batch = service.stream('KeysOnly').records();
     expect(batch.map((r) => [r.eventName, r.dynamodb.Keys, r.dynamodb.NewImage, r.dynamodb.StreamViewType])).toEqual([
       ['INSERT', { pk: { S: 'a' } }, undefined, 'KEYS_ONLY'],

@@ -66,6 +66,12 @@ describe('sandbox event source mapping over the DynamoDB stream', () => {
     return id;
   }
 
+  /** Every record written so far delivered (records are appended just after each write answers). */
+  async function idle(): Promise<void> {
+    await dynamodb.captured();
+    await esm?.whenIdle();
+  }
+
   const ids = (event: DynamoDbStreamEvent | undefined) => event?.Records.map((r) => r.dynamodb.Keys.RequestId?.S);
 
   it('delivers only answer records, in order, in batches of batchSize', async () => {
@@ -81,8 +87,9 @@ describe('sandbox event source mapping over the DynamoDB stream', () => {
         ExpressionAttributeValues: { ':s': { S: 'DELIVERED' } },
       }),
     );
+    await dynamodb.captured();
     conditions.resumeStream();
-    await esm?.whenIdle();
+    await idle();
     expect(events.map(ids)).toEqual([written.slice(0, 2), written.slice(2)]);
     expect(events[0]?.Records[0]).toMatchObject({ eventName: 'MODIFY', eventSource: 'aws:dynamodb', dynamodb: { NewImage: { Status: { S: 'RESPONDED' } } } });
     expect(esm?.stats).toMatchObject({ deliveredRecords: 3, filteredOutRecords: 4 });
@@ -99,8 +106,9 @@ describe('sandbox event source mapping over the DynamoDB stream', () => {
     );
     conditions.pauseStream();
     const written = [await answered(), await answered(), await answered()];
+    await dynamodb.captured();
     conditions.resumeStream();
-    await esm?.whenIdle();
+    await idle();
     expect(events.map(ids)).toEqual([written, written.slice(1), written.slice(1)]);
   });
 
@@ -110,14 +118,14 @@ describe('sandbox event source mapping over the DynamoDB stream', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(events).toHaveLength(0);
     const second = await answered();
-    await esm?.whenIdle();
+    await idle();
     expect(events.map(ids)).toEqual([[first, second]]);
   });
 
   it('takes the patterns as FilterCriteria strings too, and refuses a malformed one at creation', async () => {
     const events = await mapping(() => ({}), { filterPatterns: ANSWER_FILTER_PATTERN_STRINGS });
     const id = await answered();
-    await esm?.whenIdle();
+    await idle();
     expect(events.flatMap(ids)).toEqual([id]);
     expect(() => new EventSourceMapping({ stream: dynamodb.stream(table), invoke: async () => ({}), filterPatterns: ['{not json'] })).toThrow(/not JSON/);
   });
@@ -125,14 +133,14 @@ describe('sandbox event source mapping over the DynamoDB stream', () => {
   it('delivers every record when there is no filter', async () => {
     const events = await mapping(() => ({}), { filterPatterns: [] });
     await answered();
-    await esm?.whenIdle();
+    await idle();
     expect(events.flatMap((e) => e.Records.map((r) => r.eventName))).toEqual(['INSERT', 'MODIFY']);
   });
 
   it('gives up after maximumRetryAttempts and moves on', async () => {
     const events = await mapping((event) => ({ batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.dynamodb.SequenceNumber })) }), { maximumRetryAttempts: 2 });
     await answered();
-    await esm?.whenIdle();
+    await idle();
     expect(events).toHaveLength(3);
     expect(esm?.stats.discardedRecords).toBe(1);
   });
@@ -148,8 +156,9 @@ describe('sandbox event source mapping over the DynamoDB stream', () => {
     const second = await answered();
     await new Promise((r) => setTimeout(r, 100));
     expect(events).toHaveLength(0);
+    await dynamodb.captured();
     conditions.resumeStream();
-    await esm?.whenIdle();
+    await idle();
     expect(events.flatMap(ids)).toEqual([first, second]);
   });
 });
