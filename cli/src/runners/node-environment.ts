@@ -10,6 +10,7 @@ import { prepareNodeHandler } from './node-handler-build.js';
 import type { SourceSnapshot } from './source-snapshot.js';
 import { exitError, signalExit } from './exit-error.js';
 import { InitError, type ExecutionEnvironment, type Invocation, type Outcome } from './types.js';
+import { afterTerminations, terminateWorker } from './worker-terminations.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -62,6 +63,7 @@ export class NodeEnvironment implements ExecutionEnvironment {
   static async start(options: NodeEnvironmentOptions): Promise<NodeEnvironment> {
     const prepared = await prepareNodeHandler(options.codeDir, options.handler);
     const { source, eval: isEval } = await script();
+    await afterTerminations();
     const setup: WorkerSetup = { moduleUrl: pathToFileURL(prepared.moduleFile).href, modulePath: prepared.ref.modulePath, exportName: prepared.ref.exportName };
     const worker = new Worker(source, {
       eval: isEval,
@@ -121,7 +123,7 @@ export class NodeEnvironment implements ExecutionEnvironment {
   async dispose(): Promise<void> {
     this.ended = true;
     if (this.pending) this.settle(this.pending.id, { ok: false, error: exitError(this.pending.id, 'signal: killed', 'ended by plldb') });
-    await this.worker.terminate();
+    await terminateWorker(this.worker);
   }
 
   private settle(id: string, outcome: Outcome): void {
@@ -138,7 +140,7 @@ export class NodeEnvironment implements ExecutionEnvironment {
   private end(error: LambdaError, rejectInit: (err: InitError) => void): void {
     if (this.ended) return;
     this.ended = true;
-    void this.worker.terminate();
+    void terminateWorker(this.worker);
     rejectInit(new InitError(error));
     if (this.pending) this.settle(this.pending.id, { ok: false, error });
     else if (this.initialized) this.options.notice(`environment ended between invocations: ${error.errorType}: ${error.errorMessage}`);
