@@ -8,7 +8,7 @@ import type { BenchOptions } from './options.js';
 import { localEnvironmentsFigures, runLocalEnvironmentsPhase } from './local-environments.js';
 import { runPhase, type InvocationSample, type PhaseResult, type Winner } from './phase.js';
 import type { ApiFigures, BenchResult, DistributionFigures, LatencyRow, Scenario } from './result.js';
-import { distribution, distributionFigures, figure, ratioFigure } from './stats.js';
+import { distribution, distributionFigures, figure, median, ratioFigure } from './stats.js';
 import { evaluateTargets } from './targets.js';
 import { BenchWorld } from './world.js';
 
@@ -34,12 +34,15 @@ export async function runBench(options: Options, progress: (message: string) => 
   const loadAtStart = loadavg()[0] as number;
   const world = await BenchWorld.start(options);
   try {
-    const roundTripMs = await measureRoundTrip(world.sandbox, ROUND_TRIP_CALLS);
+    // Measured before every round (the machine's load drifts during a run); the limits use the median.
+    const roundTrips: number[] = [];
     const rounds: Round[] = [];
     for (let r = 1; r <= options.rounds; r += 1) {
       progress(`round ${r}/${options.rounds}`);
+      roundTrips.push(await measureRoundTrip(world.sandbox, ROUND_TRIP_CALLS));
       rounds.push(await runRound(world, options));
     }
+    const roundTripMs = median(roundTrips);
     progress(`runtime init: ${options.coldStarts} cold starts per layer`);
     const starts = await measureInit(world, options.coldStarts);
     const init = { node: figure(starts.init.node), standalone: figure(starts.init.standalone) };
