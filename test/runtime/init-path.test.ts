@@ -10,6 +10,24 @@ import { StsEndpoint } from './support/sts-endpoint.js';
 // loading differs: an import's whole module graph is read and compiled before anything else runs.
 const STANDALONE_BOOTSTRAP = join(ROOT, 'dist', `layer-standalone-${process.arch === 'arm64' ? 'arm64' : 'x86_64'}`, 'bin', 'bootstrap');
 
+/** A function attached to a debugger session, its Runtime API and STS at the given addresses. */
+function attachedFunctionEnv(runtimeApi: string, stsUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    AWS_LAMBDA_RUNTIME_API: runtimeApi,
+    ...extra,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIAFUNCTION',
+    AWS_SECRET_ACCESS_KEY: 'function-secret',
+    AWS_LAMBDA_FUNCTION_NAME: 'demo',
+    AWS_ENDPOINT_URL_STS: stsUrl,
+    [Env.SessionId]: 'session-1',
+    [Env.ConnectionId]: 'conn-1',
+    [Env.WebSocketApiEndpoint]: 'http://127.0.0.1:9/stage',
+    [Env.DebuggerRoleArn]: 'arn:aws:iam::123456789012:role/PLLDBDebuggerRole',
+  };
+}
+
 describe.each([
   ['Node.js layer', BOOTSTRAP],
   ['standalone layer', STANDALONE_BOOTSTRAP],
@@ -23,23 +41,7 @@ describe.each([
     runtimeApi = await new RuntimeApiServer().start();
     sts = await new StsEndpoint().start();
     sts.hold = new Promise((resolve) => (release = resolve));
-    layer = new LayerProcess(
-      ['/bin/false'],
-      {
-        PATH: process.env.PATH ?? '',
-        AWS_LAMBDA_RUNTIME_API: runtimeApi.address,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'AKIAFUNCTION',
-        AWS_SECRET_ACCESS_KEY: 'function-secret',
-        AWS_LAMBDA_FUNCTION_NAME: 'demo',
-        AWS_ENDPOINT_URL_STS: sts.url,
-        [Env.SessionId]: 'session-1',
-        [Env.ConnectionId]: 'conn-1',
-        [Env.WebSocketApiEndpoint]: 'http://127.0.0.1:9/stage',
-        [Env.DebuggerRoleArn]: 'arn:aws:iam::123456789012:role/PLLDBDebuggerRole',
-      },
-      bootstrap,
-    );
+    layer = new LayerProcess(['/bin/false'], attachedFunctionEnv(runtimeApi.address, sts.url), bootstrap);
   });
 
   afterAll(async () => {
@@ -69,20 +71,7 @@ describe.each([
 
   beforeAll(async () => {
     sts = await new StsEndpoint().start();
-    layer = new LayerProcess(['/bin/false'], {
-      PATH: process.env.PATH ?? '',
-      AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${await closedPort()}`,
-      AWS_LAMBDA_INITIALIZATION_TYPE: initializationType,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'AKIAFUNCTION',
-      AWS_SECRET_ACCESS_KEY: 'function-secret',
-      AWS_LAMBDA_FUNCTION_NAME: 'demo',
-      AWS_ENDPOINT_URL_STS: sts.url,
-      [Env.SessionId]: 'session-1',
-      [Env.ConnectionId]: 'conn-1',
-      [Env.WebSocketApiEndpoint]: 'http://127.0.0.1:9/stage',
-      [Env.DebuggerRoleArn]: 'arn:aws:iam::123456789012:role/PLLDBDebuggerRole',
-    });
+    layer = new LayerProcess(['/bin/false'], attachedFunctionEnv(`127.0.0.1:${await closedPort()}`, sts.url, { AWS_LAMBDA_INITIALIZATION_TYPE: initializationType }));
   });
 
   afterAll(async () => {
