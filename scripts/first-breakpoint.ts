@@ -14,6 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { LEAST_UPPER_BOUND, TraceMap, generatedPositionFor, originalPositionFor } from '@jridgewell/trace-mapping';
 import { SIGTERM_EXIT_CODE } from '../cli/src/debug/shutdown.js';
 import { PACKAGE_ROOT as ROOT } from '../sandbox/package-root.js';
 import { InspectorClient, type InspectorEvent } from '../test/support/inspector-client.js';
@@ -24,55 +25,9 @@ const EVENT = '{"item":"tea","quantity":2}';
 const STEP_TIMEOUT_MS = 180_000;
 const now = () => performance.now();
 
-interface Segment {
-  genLine: number;
-  genCol: number;
-  source: number;
-  line: number;
-}
-
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Source map v3 `mappings`: each segment's generated position and original source and line (0-based). */
-function segments(mappings: string): Segment[] {
-  const out: Segment[] = [];
-  let source = 0;
-  let line = 0;
-  mappings.split(';').forEach((text, genLine) => {
-    let genCol = 0;
-    for (const segment of text.split(',').filter(Boolean)) {
-      const fields: number[] = [];
-      let value = 0;
-      let shift = 0;
-      for (const ch of segment) {
-        const digit = BASE64.indexOf(ch);
-        value += (digit & 31) << shift;
-        if (digit & 32) shift += 5;
-        else {
-          fields.push(value & 1 ? -(value >>> 1) : value >>> 1);
-          value = 0;
-          shift = 0;
-        }
-      }
-      genCol += fields[0] ?? 0;
-      if (fields.length >= 4) {
-        source += fields[1] ?? 0;
-        line += fields[2] ?? 0;
-        out.push({ genLine, genCol, source, line });
-      }
-    }
-  });
-  return out;
-}
-
-interface SourceMap {
-  sources: string[];
-  mappings: string;
-}
-
-function inlineSourceMap(url: unknown): SourceMap | undefined {
+function inlineSourceMap(url: unknown): TraceMap | undefined {
   const match = typeof url === 'string' ? /^data:application\/json;(?:charset=utf-8;)?base64,(.*)$/.exec(url) : null;
-  return match ? (JSON.parse(Buffer.from(match[1] as string, 'base64').toString('utf8')) as SourceMap) : undefined;
+  return match ? new TraceMap(Buffer.from(match[1] as string, 'base64').toString('utf8')) : undefined;
 }
 
 async function until<T>(what: string, probe: () => T | undefined): Promise<T> {
@@ -185,7 +140,7 @@ async function main(): Promise<void> {
     const scripts = (id: unknown) => client!.workerEvents.find((e) => e.method === 'Debugger.scriptParsed' && e.params.scriptId === id)?.params;
     let seen = 0;
     let paused: InspectorEvent | undefined;
-    let map: { segments: Segment[]; source: number } | undefined;
+    let map: { trace: TraceMap; source: string } | undefined;
     while (!paused) {
       const event = await until('Debugger.paused', () => client!.workerEvents.slice(seen).find((e) => e.method === 'Debugger.paused'));
       seen = client.workerEvents.indexOf(event) + 1;
@@ -199,20 +154,21 @@ async function main(): Promise<void> {
         continue;
       }
       const scriptId = (event.params.data as { scriptId: string }).scriptId;
-      const sm = inlineSourceMap(scripts(scriptId)?.sourceMapURL);
-      const source = sm?.sources.findIndex((s) => s.endsWith('orders.ts')) ?? -1;
-      if (sm && source >= 0) {
-        map = { segments: segments(sm.mappings), source };
-        const at = map.segments.filter((s) => s.source === source && s.line === tsLine).sort((a, b) => a.genLine - b.genLine || a.genCol - b.genCol)[0];
-        if (!at) throw new Error(`src/orders.ts line ${tsLine + 1} has no compiled code`);
-        client.toWorker('Debugger.setBreakpoint', { location: { scriptId, lineNumber: at.genLine, columnNumber: at.genCol } });
+      const trace = inlineSourceMap(scripts(scriptId)?.sourceMapURL);
+      const source = trace?.sources.find((s) => s?.endsWith('orders.ts'));
+      if (trace && source) {
+        map = { trace, source };
+        // trace-mapping's lines are 1-based, columns 0-based; the inspector's are both 0-based.
+        const at = generatedPositionFor(trace, { source, line: tsLine + 1, column: 0, bias: LEAST_UPPER_BOUND });
+        if (at.line === null) throw new Error(`src/orders.ts line ${tsLine + 1} has no compiled code`);
+        client.toWorker('Debugger.setBreakpoint', { location: { scriptId, lineNumber: at.line - 1, columnNumber: at.column } });
       }
       client.toWorker('Debugger.resume');
     }
     const pausedAt = now();
     const frame = (paused.params.callFrames as { location: { lineNumber: number; columnNumber: number } }[])[0]!.location;
-    const back = map?.segments.filter((s) => s.genLine === frame.lineNumber && s.genCol <= frame.columnNumber).at(-1);
-    if (!back || back.source !== map?.source || back.line !== tsLine) throw new Error(`paused, but not at src/orders.ts:${tsLine + 1} (${JSON.stringify(frame)})`);
+    const back = map && originalPositionFor(map.trace, { line: frame.lineNumber + 1, column: frame.columnNumber });
+    if (!back || back.source !== map?.source || back.line !== tsLine + 1) throw new Error(`paused, but not at src/orders.ts:${tsLine + 1} (${JSON.stringify(frame)})`);
     client.toWorker('Debugger.resume');
     const invokeCode = await invokeExited;
 
